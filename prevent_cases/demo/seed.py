@@ -1,0 +1,52 @@
+"""Seeding the synthetic demo through the real services. Safe to run again: it only adds
+what is missing."""
+
+from django.db import transaction
+from faker import Faker
+
+from prevent_cases.demo.accounts import (
+    DEMO_ACCOUNTS,
+    DEMO_AREAS,
+    DEMO_PASSWORD,
+    demo_agency_name,
+    demo_username,
+)
+from prevent_cases.models import Agency, Area, User
+from prevent_cases.services import agency_create, area_create, user_create_with_membership
+
+SEED = 2026
+
+
+@transaction.atomic
+def seed_people() -> dict[str, int]:
+    """Create the demo areas, agencies and users that do not exist yet; return what was added."""
+    fake = Faker("en_GB")
+    fake.seed_instance(SEED)
+    added = {"areas": 0, "agencies": 0, "users": 0}
+    for demo_area in DEMO_AREAS:
+        area = Area.objects.filter(code=demo_area.code).first()
+        if area is None:
+            area = area_create(name=demo_area.name, code=demo_area.code)
+            added["areas"] += 1
+        for account in DEMO_ACCOUNTS:
+            # Names are drawn even for existing users so later names stay the same.
+            first_name, last_name = fake.first_name(), fake.last_name()
+            agency_name = demo_agency_name(demo_area, account)
+            agency = Agency.objects.filter(name=agency_name).first()
+            if agency is None:
+                agency = agency_create(name=agency_name, kind=account.agency_kind, area=area)
+                added["agencies"] += 1
+            username = demo_username(demo_area, account)
+            if User.objects.filter(username=username).exists():
+                continue
+            user_create_with_membership(
+                username=username,
+                password=DEMO_PASSWORD,
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{username}@example.org",
+                agency=agency,
+                role=account.role,
+            )
+            added["users"] += 1
+    return added

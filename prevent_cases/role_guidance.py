@@ -1,0 +1,100 @@
+"""What each role does in the service, shown on the home page as the user's next steps."""
+
+from dataclasses import dataclass
+
+from prevent_cases.roles import Role
+
+
+@dataclass(frozen=True)
+class NextStep:
+    title: str
+    description: str
+
+
+ROLE_GUIDANCE: dict[str, tuple[NextStep, ...]] = {
+    Role.PREVENT_OFFICER: (
+        NextStep(
+            "Log a referral",
+            "Record a concern received from a school, health service, council, family "
+            "member or the public. Your force owns every referral it logs.",
+        ),
+        NextStep(
+            "Screen referrals",
+            "Check deconfliction, gather information and decide each referral's outcome "
+            "within the service level of 5 working days.",
+        ),
+        NextStep(
+            "Progress a referral to Channel",
+            "Send a referral to the local authority's panel, recording what is shared "
+            "with it and on what legal basis.",
+        ),
+    ),
+    Role.CHANNEL_COORDINATOR: (
+        NextStep(
+            "Gather information",
+            "Ask partner agencies for what they hold. Each answer is a recorded sharing "
+            "decision.",
+        ),
+        NextStep(
+            "Prepare cases for the panel",
+            "Keep the agenda moving: identification, needs assessment, support plan and "
+            "reviews.",
+        ),
+    ),
+    Role.PANEL_CHAIR: (
+        NextStep(
+            "Run panel meetings",
+            "Decide whether to adopt each case, agree assessments and support plans, and "
+            "record the panel's decisions.",
+        ),
+        NextStep(
+            "Share information with panel members",
+            "Record what each member agency may see, why, and on what legal basis.",
+        ),
+    ),
+    Role.PANEL_MEMBER: (
+        NextStep(
+            "Contribute to assessments",
+            "Add what your agency holds to the vulnerability assessment of cases shared "
+            "with you.",
+        ),
+        NextStep(
+            "Take panel actions",
+            "Complete the actions the panel has assigned to your agency.",
+        ),
+    ),
+    Role.PRACTITIONER: (
+        NextStep(
+            "Deliver interventions",
+            "See the interventions assigned to you and record sessions and progress "
+            "against goals.",
+        ),
+        NextStep(
+            "Raise concerns",
+            "Tell the panel promptly when something in a session gives cause for concern.",
+        ),
+    ),
+    Role.AUDITOR: (
+        NextStep(
+            "Review sharing decisions",
+            "Check each decision's purpose, legal basis, consent and justification. You "
+            "see decisions and the audit trail, never case narrative.",
+        ),
+        NextStep(
+            "Verify the audit chain",
+            "Confirm that no record of a decision or event has been altered or removed.",
+        ),
+    ),
+    Role.ADMINISTRATOR: (
+        NextStep(
+            "Manage agencies and users",
+            "Add partner agencies, create user accounts and set each user's agency and "
+            "role. You see no case data.",
+        ),
+    ),
+}
+
+
+def next_steps_for_role(role: str) -> tuple[NextStep, ...]:
+    """The next steps shown to a user with this role."""
+    return ROLE_GUIDANCE[role]

@@ -1,0 +1,21 @@
+"""Test settings: the base settings with a fixed key, a fast hasher and demo seeding on."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-any-deployment-0123456789abcdef")
+os.environ.setdefault("DEMO_MODE", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
+
+from prevent_cases.settings.base import *  # noqa: E402, F403
+from prevent_cases.settings.base import LOGGING  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# The suite runs tasks in-process; the Celery round-trip test talks to a real worker.
+CELERY_TASK_ALWAYS_EAGER = True
+AXES_ENABLED = True
+LOGGING["root"]["level"] = "WARNING"

@@ -1,0 +1,40 @@
+"""Pages of the core: home, health check and sign-in."""
+
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from prevent_cases.access_exemptions import membership_not_required
+from prevent_cases.forms import SignInForm
+from prevent_cases.role_guidance import next_steps_for_role
+from prevent_cases.services import system_health
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's start page: who they are and what they can do next."""
+    membership = request.membership
+    return render(
+        request,
+        "prevent_cases/home.html",
+        {"next_steps": next_steps_for_role(membership.role)},
+    )
+
+
+@login_not_required
+@membership_not_required
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness and database reachability, for load balancers and docker-compose."""
+    return JsonResponse({"ok": system_health()["ok"]})
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "registration/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+
+sign_in = login_not_required(membership_not_required(SignInView.as_view()))
+sign_out = membership_not_required(auth_views.LogoutView.as_view())
