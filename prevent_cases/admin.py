@@ -4,11 +4,15 @@ Nobody is a Django superuser in normal running, so access is decided by the user
 membership role rather than by Django's model permissions. Case data is never here.
 """
 
+from functools import update_wrapper
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
 
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.policy import is_administrator
@@ -30,6 +34,19 @@ class AdministratorsAdminSite(admin.AdminSite):
     def has_permission(self, request: HttpRequest) -> bool:
         return _request_is_administrator(request)
 
+    def admin_view(self, view, cacheable=False):
+        inner = super().admin_view(view, cacheable)
+
+        def refuse_non_administrators(request, *args, **kwargs):
+            # Django would send a signed-in non-administrator to the admin's own sign-in
+            # form; in this service they are simply refused.
+            if request.user.is_authenticated and not self.has_permission(request):
+                raise PermissionDenied("Only administrators may use the admin site.")
+            return inner(request, *args, **kwargs)
+
+        return update_wrapper(refuse_non_administrators, inner)
+
+    @method_decorator(login_not_required)
     def login(self, request, extra_context=None):
         # One sign-in page for the whole service; a signed-in non-administrator is refused.
         if request.user.is_authenticated:

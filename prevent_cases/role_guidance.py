@@ -32,13 +32,11 @@ ROLE_GUIDANCE: dict[str, tuple[NextStep, ...]] = {
     Role.CHANNEL_COORDINATOR: (
         NextStep(
             "Gather information",
-            "Ask partner agencies for what they hold. Each answer is a recorded sharing "
-            "decision.",
+            "Ask partner agencies for what they hold. Each answer is a recorded sharing decision.",
         ),
         NextStep(
             "Prepare cases for the panel",
-            "Keep the agenda moving: identification, needs assessment, support plan and "
-            "reviews.",
+            "Keep the agenda moving: identification, needs assessment, support plan and reviews.",
         ),
     ),
     Role.PANEL_CHAIR: (
@@ -55,8 +53,7 @@ ROLE_GUIDANCE: dict[str, tuple[NextStep, ...]] = {
     Role.PANEL_MEMBER: (
         NextStep(
             "Contribute to assessments",
-            "Add what your agency holds to the vulnerability assessment of cases shared "
-            "with you.",
+            "Add what your agency holds to the vulnerability assessment of cases shared with you.",
         ),
         NextStep(
             "Take panel actions",
@@ -66,8 +63,7 @@ ROLE_GUIDANCE: dict[str, tuple[NextStep, ...]] = {
     Role.PRACTITIONER: (
         NextStep(
             "Deliver interventions",
-            "See the interventions assigned to you and record sessions and progress "
-            "against goals.",
+            "See the interventions assigned to you and record sessions and progress against goals.",
         ),
         NextStep(
             "Raise concerns",

@@ -43,7 +43,9 @@ DEMO_ACCOUNTS = (
     DemoAccount(
         "provider", "Mentoring Partnership", AgencyKind.INTERVENTION_PROVIDER, Role.PRACTITIONER
     ),
-    DemoAccount("auditor", "Council Information Governance", AgencyKind.LOCAL_AUTHORITY, Role.AUDITOR),
+    DemoAccount(
+        "auditor", "Council Information Governance", AgencyKind.LOCAL_AUTHORITY, Role.AUDITOR
+    ),
     DemoAccount(
         "admin", "Council Information Governance", AgencyKind.LOCAL_AUTHORITY, Role.ADMINISTRATOR
     ),

@@ -6,6 +6,7 @@ django-structlog's client-IP logging is switched off, and only the user's UUID i
 
 import structlog
 
+from prevent_cases.log_processors import drop_query_strings
 from prevent_cases.settings.env import env
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
@@ -19,6 +20,7 @@ _shared_processors = [
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
     structlog.processors.TimeStamper(fmt="iso", utc=True),
+    drop_query_strings,
 ]
 
 LOGGING = {

@@ -7,8 +7,8 @@ os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
-from prevent_cases.settings.base import *  # noqa: E402, F403
-from prevent_cases.settings.base import LOGGING  # noqa: E402
+from prevent_cases.settings.base import *  # noqa: F403
+from prevent_cases.settings.base import LOGGING, MIDDLEWARE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
@@ -19,3 +19,5 @@ STORAGES = {
 CELERY_TASK_ALWAYS_EAGER = True
 AXES_ENABLED = True
 LOGGING["root"]["level"] = "WARNING"
+# The test client and live server serve static files themselves.
+MIDDLEWARE = [m for m in MIDDLEWARE if m != "whitenoise.middleware.WhiteNoiseMiddleware"]

@@ -1,0 +1,89 @@
+# Prevent case management: one command to run the demo, one to run the tests.
+# `make help` lists the targets.
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMPS := .stamps
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+# The embedded default: SQLite in the project folder, Celery eager, synthetic demo data.
+DEV_ENV = DEBUG=true DEMO_MODE=true SECRET_KEY="$$(cat .dev-secret-key)"
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run seed test test-python test-browser lint format migrations-check \
+	compose-check clean chromium-installed
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMPS)/python-deps: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[dev]"
+	@mkdir -p $(STAMPS) && touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/dist/application.css: node_modules/.package-lock.json $(shell find frontend -type f 2>/dev/null)
+	npm run --silent build
+
+.dev-secret-key: | $(STAMPS)/python-deps
+	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
+
+setup: $(STAMPS)/python-deps static/dist/application.css ## Install Python and front-end dependencies and build assets
+
+run: setup .dev-secret-key ## Set up, migrate, seed the synthetic demo and serve on http://127.0.0.1:8000
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+seed: setup .dev-secret-key ## Load the synthetic demo into the local database and print the sign-ins
+	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+
+chromium-installed:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's chromium for the browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; \
+	  else \
+	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
+	  fi; }
+
+lint: $(STAMPS)/python-deps ## ruff, the layer contract, migrations and deploy checks
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(MAKE) --no-print-directory migrations-check
+
+migrations-check:
+	SECRET_KEY=lint DEBUG=true $(BIN)/python manage.py makemigrations --check --dry-run
+
+format: $(STAMPS)/python-deps ## Fix what ruff can
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test-python: setup ## The suite without the browser tests, in parallel
+	$(BIN)/pytest -n 2 -m "not browser" -q
+
+test-browser: setup chromium-installed ## The browser tests (Playwright, Debian chromium, axe-core)
+	$(BIN)/pytest -p no:xdist -m browser -q
+
+# Browser tests run on the embedded SQLite default only; with DATABASE_URL set (the
+# PostgreSQL pass in CI) the rest of the suite runs against that database.
+test: setup lint ## Set up and run the whole suite (lint, tests, browser tests)
+	$(MAKE) --no-print-directory test-python
+	@if [ -z "$$DATABASE_URL" ]; then $(MAKE) --no-print-directory test-browser; \
+	  else echo "DATABASE_URL is set: browser tests run in the SQLite pass"; fi
+
+compose-check: ## Validate docker-compose.yml (needs Debian's docker-compose)
+	docker-compose -f docker-compose.yml config -q
+
+clean: ## Remove the virtual environment, node_modules, built assets and the local database
+	rm -rf $(VENV) $(STAMPS) node_modules static/dist staticfiles db.sqlite3 db.sqlite3-* .dev-secret-key

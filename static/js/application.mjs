@@ -1,0 +1,5 @@
+// Starts the GOV.UK Frontend components on every page. Loaded as an external module so the
+// Content Security Policy needs no inline script beyond the nonced body-class line.
+import { initAll } from "../dist/govuk-frontend.min.js";
+
+initAll();

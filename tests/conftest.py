@@ -1,0 +1,32 @@
+"""Shared fixtures: the synthetic demo people, and clients signed in as each role."""
+
+import pytest
+from django.test import Client
+
+from prevent_cases.demo.accounts import DEMO_PASSWORD
+from prevent_cases.demo.seed import seed_people
+from prevent_cases.models import User
+
+
+@pytest.fixture
+def demo_people(db) -> None:
+    """Both demo areas with one user per role and agency."""
+    seed_people()
+
+
+@pytest.fixture
+def sign_in(demo_people):
+    """Return a client signed in through the real sign-in page as the named demo user."""
+
+    def _sign_in(username: str) -> Client:
+        client = Client()
+        response = client.post("/sign-in/", {"username": username, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, f"sign-in failed for {username}"
+        return client
+
+    return _sign_in
+
+
+@pytest.fixture
+def officer(demo_people) -> User:
+    return User.objects.get(username="northby.officer")
