@@ -2,7 +2,7 @@
 
 import uuid
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, Group
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -52,6 +52,16 @@ class Agency(BaseModel):
     kind = models.CharField(max_length=32, choices=AgencyKind.choices)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="agencies")
     is_active = models.BooleanField(default=True)
+    # The group whose object permissions are this agency's grants on cases. Only members
+    # with a content role join it.
+    group = models.OneToOneField(
+        Group,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="agency",
+    )
 
     class Meta:
         ordering = ["name"]

@@ -1,8 +1,10 @@
 """Writes about users and agencies."""
 
+from django.contrib.auth.models import Group
 from django.db import connection, transaction
 
 from prevent_cases.models import Agency, Area, Membership, User
+from prevent_cases.roles import CONTENT_ROLES
 
 
 def system_health() -> dict[str, object]:
@@ -22,10 +24,12 @@ def area_create(*, name: str, code: str) -> Area:
     return area
 
 
+@transaction.atomic
 def agency_create(*, name: str, kind: str, area: Area) -> Agency:
-    """Create a partner agency in an area."""
+    """Create a partner agency in an area, with the group that holds its grants."""
     agency = Agency(name=name, kind=kind, area=area)
     agency.full_clean()
+    agency.group = Group.objects.create(name=f"agency:{agency.id}")
     agency.save()
     return agency
 
@@ -49,4 +53,6 @@ def user_create_with_membership(
     membership = Membership(user=user, agency=agency, role=role)
     membership.full_clean()
     membership.save()
+    if role in CONTENT_ROLES:
+        user.groups.add(agency.group)
     return user

@@ -30,3 +30,16 @@ def sign_in(demo_people):
 @pytest.fixture
 def officer(demo_people) -> User:
     return User.objects.get(username="northby.officer")
+
+
+@pytest.fixture
+def user(demo_people):
+    """Look a demo user up by username."""
+    return lambda username: User.objects.select_related("membership__agency").get(username=username)
+
+
+@pytest.fixture
+def agency(demo_people):
+    from prevent_cases.models import Agency
+
+    return lambda name: Agency.objects.get(name=name)

@@ -1,0 +1,178 @@
+"""The append-only record: audit events, sharing decisions, auditors' reviews, checkpoints.
+
+The database refuses UPDATE, DELETE and TRUNCATE on every table here (triggers created in
+migrations). Nothing here has a foreign key into case tables: cases are named by type and
+UUID so case data can be deleted under a retention rule while the record stays whole.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from audit.event_types import EventType
+from audit.vocabulary import (
+    ConsentStatus,
+    DecisionAction,
+    LegalBasis,
+    ReviewFinding,
+    Schedule1Condition,
+)
+
+
+class AuditEvent(models.Model):
+    """One link of the hash chain. See docs/audit-chain.md for the canonical form."""
+
+    seq = models.BigIntegerField(primary_key=True)
+    created_at = models.DateTimeField()
+    type = models.CharField(max_length=64, choices=EventType.choices)
+    actor = models.UUIDField(null=True)
+    agency = models.UUIDField(null=True)
+    target_type = models.CharField(max_length=64, blank=True, default="")
+    target_id = models.UUIDField(null=True)
+    payload = models.JSONField(default=dict)
+    prev_hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "seq"], name="audit_event_target"),
+            models.Index(fields=["type", "seq"], name="audit_event_type"),
+            models.Index(fields=["created_at"], name="audit_event_created"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(seq__gte=1), name="audit_event_seq_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.type}"
+
+
+class SharingDecisionQuerySet(models.QuerySet):
+    def live(self, *, at) -> "SharingDecisionQuerySet":
+        """Decisions to share that nothing has superseded and that have not expired."""
+        return self.filter(action=DecisionAction.SHARE, superseded_by__isnull=True).filter(
+            Q(expires_at__isnull=True) | Q(expires_at__gt=at)
+        )
+
+    def for_case(self, *, case_type: str, case_id: uuid.UUID) -> "SharingDecisionQuerySet":
+        return self.filter(case_type=case_type, case_id=case_id)
+
+
+class SharingDecision(models.Model):
+    """A recorded decision to share, or to withhold, information about one case.
+
+    Never edited: a correction or a revocation is a new decision that supersedes this one.
+    A live decision to share is what grants the receiving agency access.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    case_type = models.CharField(max_length=32)
+    case_id = models.UUIDField()
+    action = models.CharField(max_length=16, choices=DecisionAction.choices)
+    disclosing_agency = models.ForeignKey(
+        "prevent_cases.Agency", on_delete=models.PROTECT, related_name="decisions_disclosed"
+    )
+    receiving_agency = models.ForeignKey(
+        "prevent_cases.Agency", on_delete=models.PROTECT, related_name="decisions_received"
+    )
+    categories = models.JSONField(default=list)
+    purpose = models.TextField()
+    legal_basis = models.CharField(max_length=40, choices=LegalBasis.choices)
+    legal_basis_other = models.TextField(blank=True, default="")
+    schedule1_condition = models.CharField(
+        max_length=40, choices=Schedule1Condition.choices, blank=True, default=""
+    )
+    consent_status = models.CharField(max_length=16, choices=ConsentStatus.choices)
+    consent_reason = models.TextField(blank=True, default="")
+    justification = models.TextField()
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sharing_decisions"
+    )
+    decided_by_role = models.CharField(max_length=32)
+    decided_at = models.DateTimeField()
+    expires_at = models.DateTimeField(null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    objects = SharingDecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-decided_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["case_type", "case_id", "receiving_agency"], name="decision_case_receiver"
+            ),
+            models.Index(fields=["decided_at"], name="decision_decided_at"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(action__in=DecisionAction.values), name="decision_action_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(legal_basis__in=LegalBasis.values), name="decision_legal_basis_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(consent_status__in=ConsentStatus.values),
+                name="decision_consent_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(disclosing_agency=models.F("receiving_agency")),
+                name="decision_not_to_self",
+            ),
+            # A revocation always names the decision it ends.
+            models.CheckConstraint(
+                condition=~Q(action=DecisionAction.REVOKE) | Q(supersedes__isnull=False),
+                name="decision_revoke_names_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} decision {self.id}"
+
+
+class DecisionReview(models.Model):
+    """An auditor's review of one sharing decision."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    decision = models.ForeignKey(SharingDecision, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="decision_reviews"
+    )
+    finding = models.CharField(max_length=16, choices=ReviewFinding.choices)
+    note = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(finding__in=ReviewFinding.values), name="review_finding_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Review of {self.decision_id}: {self.finding}"
+
+
+class Checkpoint(models.Model):
+    """A signed statement of the chain's size and head hash at a moment.
+
+    Also written outside the database, so cutting the tail together with its checkpoints
+    is still caught by anyone who holds an earlier copy.
+    """
+
+    size = models.BigIntegerField()
+    head_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    key_id = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+
+    class Meta:
+        ordering = ["-size", "-created_at"]
+
+    def __str__(self) -> str:
+        return f"Checkpoint at {self.size}"

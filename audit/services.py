@@ -1,0 +1,257 @@
+"""Writes to the record: sharing decisions, auditors' reviews and the events of the chain.
+
+Callers that hold a case (referrals, panels) authorise the actor against that case before
+recording a decision here, and pass in the categories the disclosing agency holds; this
+module knows no case model.
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from audit.chain import append_event
+from audit.decision_rules import MIN_REASON_CHARS, DecisionInput, raise_if_invalid
+from audit.event_types import EventType
+from audit.models import AuditEvent, DecisionReview, SharingDecision
+from audit.records import decision_hash
+from audit.vocabulary import DecisionAction, ReviewFinding
+from prevent_cases.exceptions import AccessDenied, ConflictError
+from prevent_cases.models import Agency, Membership, User
+from prevent_cases.policy import may_review_decisions
+
+
+def _decision_event(decision: SharingDecision, *, membership: Membership) -> AuditEvent:
+    return append_event(
+        event_type=EventType.SHARING_DECISION_RECORDED,
+        actor=decision.decided_by_id,
+        agency=membership.agency_id,
+        target_type="sharing_decision",
+        target_id=decision.id,
+        payload={
+            "decision_hash": decision_hash(decision),
+            "action": decision.action,
+            "case_type": decision.case_type,
+            "case_id": decision.case_id,
+            "receiving_agency": decision.receiving_agency_id,
+            "categories": decision.categories,
+            "legal_basis": decision.legal_basis,
+            "consent_status": decision.consent_status,
+            "supersedes": decision.supersedes_id,
+        },
+    )
+
+
+def _check_supersedable(
+    previous: SharingDecision, *, case_type: str, case_id: uuid.UUID, receiving_agency_id
+) -> None:
+    same_subject = (
+        previous.case_type == case_type
+        and previous.case_id == case_id
+        and previous.receiving_agency_id == receiving_agency_id
+    )
+    if not same_subject:
+        raise ValidationError(
+            {"supersedes": ["A decision can only replace one about the same case and agency."]}
+        )
+    if SharingDecision.objects.filter(supersedes=previous).exists():
+        raise ConflictError("That decision has already been replaced or revoked.")
+
+
+def _save_decision(decision: SharingDecision) -> SharingDecision:
+    try:
+        with transaction.atomic():
+            decision.save(force_insert=True)
+    except IntegrityError as error:
+        # UNIQUE(supersedes): someone else replaced or revoked it first.
+        raise ConflictError("That decision has already been replaced or revoked.") from error
+    return decision
+
+
+@transaction.atomic
+def sharing_decision_record(
+    *,
+    actor: User,
+    membership: Membership,
+    case_type: str,
+    case_id: uuid.UUID,
+    receiving_agency: Agency,
+    data: DecisionInput,
+    held_categories: frozenset[str],
+    supersedes: SharingDecision | None = None,
+) -> SharingDecision:
+    """Record a decision to share or withhold information, and its audit event."""
+    now = timezone.now()
+    raise_if_invalid(data, held_categories=held_categories, now=now)
+    if receiving_agency.pk == membership.agency_id:
+        raise ValidationError({"receiving_agency": ["Choose another agency than your own."]})
+    if not receiving_agency.is_active:
+        raise ValidationError({"receiving_agency": ["That agency is no longer active."]})
+    if supersedes is not None:
+        _check_supersedable(
+            supersedes,
+            case_type=case_type,
+            case_id=case_id,
+            receiving_agency_id=receiving_agency.pk,
+        )
+    decision = SharingDecision(
+        case_type=case_type,
+        case_id=case_id,
+        action=data.action,
+        disclosing_agency_id=membership.agency_id,
+        receiving_agency=receiving_agency,
+        categories=sorted(set(data.categories)),
+        purpose=data.purpose.strip(),
+        legal_basis=data.legal_basis,
+        legal_basis_other=data.legal_basis_other.strip(),
+        schedule1_condition=data.schedule1_condition,
+        consent_status=data.consent_status,
+        consent_reason=data.consent_reason.strip(),
+        justification=data.justification.strip(),
+        decided_by=actor,
+        decided_by_role=membership.role,
+        decided_at=now,
+        expires_at=data.expires_at,
+        supersedes=supersedes,
+    )
+    _save_decision(decision)
+    _decision_event(decision, membership=membership)
+    return decision
+
+
+@transaction.atomic
+def sharing_decision_revoke(
+    *, actor: User, membership: Membership, decision: SharingDecision, reason: str
+) -> SharingDecision:
+    """End a decision to share with a new decision that revokes it, and say why."""
+    if decision.action != DecisionAction.SHARE:
+        raise ValidationError({"decision": ["Only a decision to share can be revoked."]})
+    if len(" ".join(reason.split())) < MIN_REASON_CHARS:
+        raise ValidationError({"reason": ["Explain why the sharing is being revoked."]})
+    _check_supersedable(
+        decision,
+        case_type=decision.case_type,
+        case_id=decision.case_id,
+        receiving_agency_id=decision.receiving_agency_id,
+    )
+    revocation = SharingDecision(
+        case_type=decision.case_type,
+        case_id=decision.case_id,
+        action=DecisionAction.REVOKE,
+        disclosing_agency_id=membership.agency_id,
+        receiving_agency_id=decision.receiving_agency_id,
+        categories=decision.categories,
+        purpose="Revocation of an earlier decision to share.",
+        legal_basis=decision.legal_basis,
+        legal_basis_other=decision.legal_basis_other,
+        schedule1_condition=decision.schedule1_condition,
+        consent_status=decision.consent_status,
+        consent_reason="",
+        justification=" ".join(reason.split()),
+        decided_by=actor,
+        decided_by_role=membership.role,
+        decided_at=timezone.now(),
+        expires_at=None,
+        supersedes=decision,
+    )
+    _save_decision(revocation)
+    _decision_event(revocation, membership=membership)
+    return revocation
+
+
+@transaction.atomic
+def decision_review_record(
+    *,
+    actor: User,
+    membership: Membership | None,
+    decision: SharingDecision,
+    finding: str,
+    note: str,
+) -> DecisionReview:
+    """An auditor records their review of one sharing decision."""
+    if not may_review_decisions(membership):
+        raise AccessDenied("Only auditors may review sharing decisions (needs: auditor role).")
+    if finding not in ReviewFinding.values:
+        raise ValidationError({"finding": ["Choose a finding."]})
+    if len(" ".join(note.split())) < MIN_REASON_CHARS:
+        raise ValidationError({"note": ["Say what you checked and what you found."]})
+    review = DecisionReview.objects.create(
+        decision=decision,
+        reviewer=actor,
+        finding=finding,
+        note=note.strip(),
+        created_at=timezone.now(),
+    )
+    append_event(
+        event_type=EventType.DECISION_REVIEWED,
+        actor=actor.pk,
+        agency=membership.agency_id,
+        target_type="sharing_decision",
+        target_id=decision.id,
+        payload={"decision": decision.id, "finding": finding},
+    )
+    return review
+
+
+def sign_in_recorded(*, user: User, membership: Membership | None) -> AuditEvent:
+    """A successful sign-in."""
+    return append_event(
+        event_type=EventType.SIGN_IN,
+        actor=user.pk,
+        agency=membership.agency_id if membership else None,
+    )
+
+
+def sign_out_recorded(*, user: User, membership: Membership | None) -> AuditEvent:
+    """A sign-out."""
+    return append_event(
+        event_type=EventType.SIGN_OUT,
+        actor=user.pk,
+        agency=membership.agency_id if membership else None,
+    )
+
+
+def sign_in_failed_recorded(*, username: str) -> AuditEvent:
+    """A failed sign-in. The typed username is kept only as a keyed hash, so attempts on
+    one account can be correlated without storing what was typed."""
+    digest = salted_hmac("audit.sign_in_failed", username.strip().lower(), algorithm="sha256")
+    return append_event(
+        event_type=EventType.SIGN_IN_FAILED,
+        actor=None,
+        agency=None,
+        payload={"username_hmac": digest.hexdigest()},
+    )
+
+
+def case_viewed_recorded(
+    *,
+    actor: User,
+    membership: Membership,
+    case_type: str,
+    case_id: uuid.UUID,
+    categories: frozenset[str],
+    via: str,
+) -> AuditEvent:
+    """Who read which case, which categories were shown, and through which path."""
+    return append_event(
+        event_type=EventType.CASE_VIEWED,
+        actor=actor.pk,
+        agency=membership.agency_id,
+        target_type=case_type,
+        target_id=case_id,
+        payload={"categories": sorted(categories), "via": via},
+    )
+
+
+def export_recorded(
+    *, actor: User, membership: Membership, export: str, rows: int, filters: dict, file_format: str
+) -> AuditEvent:
+    """An export was produced: what kind, how many rows, with which filters (codes only)."""
+    return append_event(
+        event_type=EventType.EXPORT_PRODUCED,
+        actor=actor.pk,
+        agency=membership.agency_id,
+        payload={"export": export, "rows": rows, "filters": filters, "format": file_format},
+    )

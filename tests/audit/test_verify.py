@@ -1,0 +1,111 @@
+"""audit_verify: it passes an intact record and names the first event that was tampered
+with, behind the application's back, with the triggers dropped by the table owner."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from audit.canonical import event_hash
+from audit.checkpoints import checkpoint_write
+from audit.models import AuditEvent, SharingDecision
+from tests.factories import make_referral, share
+from tests.support.triggers import audit_triggers_lifted
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def checkpoint_dir(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    return settings.AUDIT_CHECKPOINT_DIR
+
+
+@pytest.fixture
+def record(user, agency, checkpoint_dir):
+    """A small record: referrals, decisions, and a signed checkpoint at its head."""
+    officer = user("northby.officer")
+    council = agency("Northby Council Channel Team")
+    for _ in range(3):
+        referral = make_referral(officer)
+        share(referral, officer, council)
+    return checkpoint_write()
+
+
+def _tamper(sql: str, params=()) -> None:
+    with audit_triggers_lifted(connection), connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def _verify(*args) -> str:
+    out = StringIO()
+    call_command("audit_verify", *args, stdout=out, stderr=StringIO())
+    return out.getvalue()
+
+
+def _broken(*args) -> str:
+    with pytest.raises(CommandError) as error:
+        _verify(*args)
+    return str(error.value)
+
+
+def test_intact_record_verifies(record):
+    output = _verify()
+    assert "Audit chain verified" in output
+    assert f"{record.size} events, 3 sharing decisions" in output
+
+
+def test_altered_event_is_named(record):
+    _tamper("UPDATE audit_auditevent SET actor = NULL WHERE seq = 4")
+    assert "BROKEN at event 4: altered" in _broken()
+
+
+def test_removed_event_is_named(record):
+    _tamper("DELETE FROM audit_auditevent WHERE seq = 3")
+    assert "BROKEN at event 3: missing" in _broken()
+
+
+def test_rewritten_event_with_a_recomputed_hash_breaks_the_next_link(record):
+    event = AuditEvent.objects.get(seq=2)
+    event.payload = {**event.payload, "area": None}
+    new_hash = event_hash(event.__dict__)
+    _tamper(
+        "UPDATE audit_auditevent SET payload = %s, hash = %s WHERE seq = 2",
+        [json.dumps(event.payload), new_hash],
+    )
+    assert "BROKEN at event 3: does not link" in _broken()
+
+
+def test_altered_sharing_decision_is_named(record):
+    decision = SharingDecision.objects.order_by("decided_at").first()
+    _tamper(
+        "UPDATE audit_sharingdecision SET justification = %s WHERE id = %s",
+        [
+            "Changed afterwards to look better.",
+            decision.id.hex if connection.vendor == "sqlite" else str(decision.id),
+        ],
+    )
+    event_seq = AuditEvent.objects.get(target_id=decision.id).seq
+    assert f"BROKEN at event {event_seq}: decision {decision.id} was altered" in _broken()
+
+
+def test_cut_tail_is_caught_by_the_checkpoint(record, user, agency):
+    make_referral(user("northby.officer"))
+    checkpoint_write()
+    _tamper("DELETE FROM audit_auditevent WHERE seq > %s", [record.size])
+    assert f"BROKEN at event {record.size + 1}: missing" in _broken()
+
+
+def test_cut_tail_with_its_checkpoints_is_caught_by_a_copy_held_outside(
+    record, checkpoint_dir, tmp_path
+):
+    held_elsewhere = tmp_path / "auditor-copy"
+    held_elsewhere.mkdir()
+    for file in checkpoint_dir.iterdir():
+        (held_elsewhere / file.name).write_text(file.read_text())
+        file.unlink()
+    _tamper("DELETE FROM audit_checkpoint")
+    _tamper("DELETE FROM audit_auditevent WHERE seq > 2")
+    assert "BROKEN at event 3: missing" in _broken("--checkpoint", str(held_elsewhere))
