@@ -9,10 +9,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 # The embedded default: SQLite in the project folder, Celery eager, synthetic demo data.
-DEV_ENV = DEBUG=true DEMO_MODE=true SECRET_KEY="$$(cat .dev-secret-key)"
+DEV_ENV = DEBUG=true DEMO_MODE=true SECRET_KEY="$$(cat .dev-secret-key)" \
+	AUDIT_SIGNING_KEY="$$(cat .dev-audit-key)"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run seed test test-python test-browser lint format migrations-check \
+.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench-audit \
 	compose-check clean chromium-installed
 
 help: ## List the targets
@@ -35,15 +36,21 @@ static/dist/application.css: node_modules/.package-lock.json $(shell find fronte
 .dev-secret-key: | $(STAMPS)/python-deps
 	$(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > $@
 
+# A development Ed25519 seed for signing audit checkpoints; production sets its own.
+.dev-audit-key: | $(STAMPS)/python-deps
+	$(BIN)/python -c "import base64, secrets; print(base64.b64encode(secrets.token_bytes(32)).decode())" > $@
+
 setup: $(STAMPS)/python-deps static/dist/application.css ## Install Python and front-end dependencies and build assets
 
-run: setup .dev-secret-key ## Set up, migrate, seed the synthetic demo and serve on http://127.0.0.1:8000
+run: setup .dev-secret-key .dev-audit-key ## Set up, migrate, seed the synthetic demo and serve on http://127.0.0.1:8000
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	@# Beat does not run in the embedded default: do its periodic work once at start.
+	$(DEV_ENV) $(BIN)/python manage.py audit_checkpoint
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-seed: setup .dev-secret-key ## Load the synthetic demo into the local database and print the sign-ins
+seed: setup .dev-secret-key .dev-audit-key ## Load the synthetic demo into the local database and print the sign-ins
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 
@@ -83,7 +90,14 @@ test: setup lint ## Set up and run the whole suite (lint, tests, browser tests)
 	  else echo "DATABASE_URL is set: browser tests run in the SQLite pass"; fi
 
 compose-check: ## Validate docker-compose.yml (needs Debian's docker-compose)
-	docker-compose -f docker-compose.yml config -q
+	SECRET_KEY=check AUDIT_SIGNING_KEY=check POSTGRES_PASSWORD=check APP_DB_PASSWORD=check \
+	  docker-compose -f docker-compose.yml config -q
 
 clean: ## Remove the virtual environment, node_modules, built assets and the local database
-	rm -rf $(VENV) $(STAMPS) node_modules static/dist staticfiles db.sqlite3 db.sqlite3-* .dev-secret-key
+	rm -rf $(VENV) $(STAMPS) node_modules static/dist staticfiles db.sqlite3 db.sqlite3-* \
+	  .dev-secret-key .dev-audit-key var
+
+bench-audit: setup ## Audit chain benchmarks on PostgreSQL: concurrent decisions, verifying 1M events
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_bench} \
+	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
+	  $(BIN)/python -m tests.bench.bench_audit

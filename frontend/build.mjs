@@ -1,11 +1,11 @@
 // Builds static/dist from the npm packages: the compiled stylesheet, the GOV.UK and MOJ
-// Frontend scripts, and MOJ's images. Run with `npm run build` after `npm ci`.
+// Frontend scripts, and MOJ's component icons. Run with `npm run build` after `npm ci`.
 //
-// Nothing is fetched from a CDN. The GOV.UK fonts and crown images are left out on
-// purpose: this is not a GOV.UK service, so it must not use GDS Transport or the crown.
+// Nothing is fetched from a CDN. The GOV.UK fonts and the crown and MOJ logotypes are left
+// out on purpose: this is not a GOV.UK service, so it must not use GDS Transport or the crown.
 
 import { cp, mkdir, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 import * as sass from "sass";
@@ -24,8 +24,15 @@ const scripts = [
   [moj, "moj-frontend.min.js.map"],
 ];
 
-// MOJ ships a GOV.UK logotype image alongside its icons; it is the crown, so it stays out.
-const excludedImages = new Set(["govuk-logotype-crown.png"]);
+// MOJ Frontend 11 still calls a few GOV.UK mixins that v6 deprecates; those warnings are
+// MOJ's to fix. Any warning raised outside MOJ's Sass (ours, or GOV.UK's) is shown.
+const logger = {
+  warn(message, { stack = "" }) {
+    if (!stack.includes("node_modules/@ministryofjustice/")) {
+      console.warn(`Sass warning: ${message}\n${stack}`);
+    }
+  },
+};
 
 async function buildStylesheet() {
   // The load path is the project root so MOJ's Sass and ours reach govuk-frontend through
@@ -33,8 +40,8 @@ async function buildStylesheet() {
   const result = sass.compile(join(root, "frontend", "scss", "application.scss"), {
     loadPaths: [root],
     style: "compressed",
-    // Deprecation warnings inside the two design systems are theirs to fix, not ours.
     quietDeps: true,
+    logger,
   });
   await writeFile(join(dist, "application.css"), result.css);
 }
@@ -44,10 +51,15 @@ async function copyScripts() {
 }
 
 async function copyImages() {
-  await cp(join(moj, "assets", "images"), join(dist, "images"), {
+  const mojImages = join(moj, "assets", "images");
+  await cp(mojImages, join(dist, "images"), {
     recursive: true,
-    filter: (source) => !excludedImages.has(source.split("/").pop()),
+    filter: (source) => source === mojImages || basename(source).startsWith("icon-"),
   });
+  // GOV.UK's footer CSS points at the crest for its crown-copyright logo. The templates never
+  // render that logo, but Django's manifest storage fails collectstatic on a missing url().
+  const crest = "govuk-crest.svg";
+  await cp(join(govuk, "assets", "images", crest), join(dist, "images", crest));
 }
 
 const started = performance.now();

@@ -1,14 +1,17 @@
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from audit.sign_in_views import sign_in, sign_out
 from prevent_cases.admin import admin_site
-from prevent_cases.views import healthz, home, sign_in, sign_out
+from prevent_cases.views import healthz, home
 
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),
     path("sign-in/", sign_in, name="login"),
     path("sign-out/", sign_out, name="logout"),
+    path("referrals/", include("referrals.urls")),
     path("admin/", admin_site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/referrals/", include("referrals.api.urls")),
 ]

@@ -1,13 +1,11 @@
-"""Pages of the core: home, health check and sign-in."""
+"""Pages of the core: home and the health check. Sign-in lives in audit.sign_in_views."""
 
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from prevent_cases.access_exemptions import membership_not_required
-from prevent_cases.forms import SignInForm
 from prevent_cases.role_guidance import next_steps_for_role
 from prevent_cases.services import system_health
 
@@ -28,13 +26,3 @@ def home(request: HttpRequest) -> HttpResponse:
 def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness and database reachability, for load balancers and docker-compose."""
     return JsonResponse({"ok": system_health()["ok"]})
-
-
-class SignInView(auth_views.LoginView):
-    template_name = "registration/login.html"
-    authentication_form = SignInForm
-    redirect_authenticated_user = True
-
-
-sign_in = login_not_required(membership_not_required(SignInView.as_view()))
-sign_out = membership_not_required(auth_views.LogoutView.as_view())

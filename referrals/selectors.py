@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from audit.models import SharingDecision
 from audit.vocabulary import Category
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Agency, Membership
@@ -108,3 +109,29 @@ def referral_get_for_user(
     if not shown.categories:
         raise NotFound("No referral with that id.")
     return shown
+
+
+def decisions_for_referral(
+    *, membership: Membership, referral: Referral, may_share: bool
+) -> QuerySet[SharingDecision]:
+    """Sharing decisions about a referral the member may see: all of them for those who
+    may decide on it, otherwise those naming the member's own agency as receiver."""
+    decisions = SharingDecision.objects.for_case(case_type="referral", case_id=referral.pk)
+    if not may_share:
+        decisions = decisions.filter(receiving_agency_id=membership.agency_id)
+    return decisions.select_related(
+        "disclosing_agency", "receiving_agency", "decided_by", "superseded_by"
+    ).order_by("-decided_at", "id")
+
+
+def decision_for_referral(
+    *, membership: Membership, referral: Referral, decision_id: uuid.UUID, may_share: bool
+) -> SharingDecision:
+    decision = (
+        decisions_for_referral(membership=membership, referral=referral, may_share=may_share)
+        .filter(pk=decision_id)
+        .first()
+    )
+    if decision is None:
+        raise NotFound("No such decision on this referral.")
+    return decision

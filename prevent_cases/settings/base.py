@@ -196,6 +196,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "prevent_cases.api_errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "prevent_cases.api_pagination.NewestFirstCursorPagination",
+    "PAGE_SIZE": 25,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Prevent case management API",

@@ -120,3 +120,17 @@ def test_keyboard_only_user_can_skip_to_content_sign_in_and_out(
     expect(sign_out).to_be_focused()
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_server.url}/sign-in/")
+
+
+def test_repeated_failures_lock_the_account_with_an_explanation(
+    page: Page, live_server, demo_people, settings
+):
+    """After too many wrong passwords the user is told to wait or call an administrator."""
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(page, live_server, "northby.officer", password="not-the-password")
+
+    sign_in(page, live_server, "northby.officer")
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("You cannot sign in at the moment")
+    expect(page.get_by_role("main")).to_contain_text("Try again in an hour")
+    assert_no_axe_violations(page)

@@ -1,0 +1,313 @@
+#!/usr/bin/env python3
+"""Verify an audit export bundle (prevent-audit-bundle/1) away from the system that made it.
+
+    python offline_verifier.py BUNDLE.json [--checkpoint FILE_OR_DIR ...] [--public-key HEX ...]
+
+This one file is what an external auditor receives and reads. It imports nothing from the
+case-management system and re-implements the canonical form from docs/audit-chain.md. Hashes
+and chain checks use the Python standard library alone; checkpoint signatures (Ed25519) need
+the `cryptography` package, because the standard library has no Ed25519.
+
+Pin what you hold from earlier: --checkpoint files you kept, and --public-key for the keys you
+were given out of band. Once a key is pinned, the keys inside the bundle are not trusted.
+
+Prints "OK: ..." and exits 0, or prints "BROKEN at event S: ..." naming the first broken event
+and exits 1. Exits 2 when the input cannot be read or the signatures cannot be checked.
+"""
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+
+FORMAT = "prevent-audit-bundle/1"
+GENESIS_HASH = "0" * 64
+EVENT_FIELDS = (
+    "seq",
+    "created_at",
+    "type",
+    "actor",
+    "agency",
+    "target_type",
+    "target_id",
+    "payload",
+    "prev_hash",
+)
+STATEMENT_FIELDS = ("size", "head_hash", "created_at", "key_id")
+CHECKPOINT_KEYS = {*STATEMENT_FIELDS, "signature"}
+DECISION_EVENT = "sharing_decision.recorded"
+
+
+class Unreadable(Exception):
+    """The input is not a bundle, checkpoint or key this verifier can read."""
+
+
+# The canonical form --------------------------------------------------------------------
+
+
+def refuse_floats(value) -> None:
+    if isinstance(value, float):
+        raise ValueError("a float has no canonical form")
+    if isinstance(value, dict):
+        for item in value.values():
+            refuse_floats(item)
+    if isinstance(value, list):
+        for item in value:
+            refuse_floats(item)
+
+
+def canonical_bytes(record: dict) -> bytes:
+    """JSON with keys sorted at every level, no spaces, raw UTF-8 (docs/audit-chain.md)."""
+    refuse_floats(record)
+    text = json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def event_hash(event: dict) -> str:
+    return sha256_hex(canonical_bytes({field: event[field] for field in EVENT_FIELDS}))
+
+
+def key_id(public_key: bytes) -> str:
+    return sha256_hex(public_key)[:16]
+
+
+# Checks: each returns findings as (seq or None, what is wrong) -------------------------
+
+
+def check_events(bundle: dict) -> tuple[list, dict[int, str]]:
+    """Walk the events in order; stop at the first break, as everything after it is moot."""
+    first, last = bundle["range"]["from"], bundle["range"]["to"]
+    hashes: dict[int, str] = {}
+    expected_seq = first
+    prev_hash = GENESIS_HASH if first == 1 else None  # earlier links lie outside the bundle
+    for event in bundle["events"]:
+        seq = event.get("seq")
+        if seq != expected_seq:
+            return [(expected_seq, f"missing: the next event in the bundle is {seq}")], hashes
+        missing = [field for field in (*EVENT_FIELDS, "hash") if field not in event]
+        if missing:
+            return [(seq, f"incomplete: it has no {', '.join(missing)}")], hashes
+        if prev_hash is not None and event["prev_hash"] != prev_hash:
+            return [(seq, "does not link to the event before it")], hashes
+        try:
+            recomputed = event_hash(event)
+        except ValueError as error:
+            return [(seq, f"not canonical: {error}")], hashes
+        if recomputed != event["hash"]:
+            return [(seq, "altered: its hash does not match its content")], hashes
+        hashes[seq] = event["hash"]
+        expected_seq, prev_hash = seq + 1, event["hash"]
+    if expected_seq <= last:
+        return [(expected_seq, f"missing: the bundle ends at event {expected_seq - 1}")], hashes
+    return [], hashes
+
+
+def check_decisions(bundle: dict) -> list:
+    """Each decision event in range has its record, and the record hashes to what it says."""
+    findings = []
+    records = {record["id"]: record for record in bundle["decisions"]}
+    recorded = set()
+    for event in bundle["events"]:
+        if event.get("type") != DECISION_EVENT:
+            continue
+        decision_id = event.get("target_id")
+        recorded.add(decision_id)
+        record = records.get(decision_id)
+        if record is None:
+            findings.append((event["seq"], f"decision {decision_id} is missing from the bundle"))
+        elif sha256_hex(canonical_bytes(record)) != event["payload"].get("decision_hash"):
+            findings.append(
+                (event["seq"], f"decision {decision_id} was altered after it was recorded")
+            )
+    findings.extend(
+        (None, f"decision {decision_id} is in the bundle but no event in range records it")
+        for decision_id in records.keys() - recorded
+    )
+    return findings
+
+
+def signature_checker():
+    """Return a function (public key, signature, message) -> bool, or None without support."""
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        return None
+
+    def verify(public_key: bytes, signature: str, message: bytes) -> bool:
+        try:
+            Ed25519PublicKey.from_public_bytes(public_key).verify(bytes.fromhex(signature), message)
+        except (InvalidSignature, ValueError):
+            return False
+        return True
+
+    return verify
+
+
+def check_checkpoints(bundle, checkpoints, trusted_keys, hashes, verify) -> list:
+    """Signatures (unless verify is None), heads within the range, and sizes the chain lacks."""
+    findings = []
+    for statement in checkpoints:
+        size = statement["size"]
+        signed = canonical_bytes({field: statement[field] for field in STATEMENT_FIELDS})
+        if verify is not None:
+            key = trusted_keys.get(statement["key_id"])
+            if key is None:
+                findings.append(
+                    (
+                        size,
+                        f"checkpoint at size {size} is signed by an untrusted key "
+                        f"{statement['key_id']}",
+                    )
+                )
+                continue
+            if not verify(key, statement["signature"], signed):
+                findings.append((size, f"checkpoint at size {size} has an invalid signature"))
+                continue
+        if size > bundle["chain_size"]:
+            findings.append(
+                (
+                    bundle["chain_size"] + 1,
+                    f"missing: the chain has {bundle['chain_size']} "
+                    f"events but a checkpoint signed {size}",
+                )
+            )
+        elif size in hashes and hashes[size] != statement["head_hash"]:
+            findings.append((size, "differs from the signed checkpoint at this size"))
+    return findings
+
+
+# Reading the input ---------------------------------------------------------------------
+
+
+def read_json(path: Path):
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise Unreadable(f"cannot read {path}: {error}") from error
+
+
+def read_bundle(path: Path) -> dict:
+    bundle = read_json(path)
+    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
+        raise Unreadable(f"{path} is not a {FORMAT} bundle")
+    wanted = ("range", "chain_size", "events", "decisions", "checkpoints", "public_keys")
+    absent = [key for key in wanted if key not in bundle]
+    if absent:
+        raise Unreadable(f"{path} lacks {', '.join(absent)}")
+    return bundle
+
+
+def read_checkpoints(paths: list[Path]) -> list[dict]:
+    statements = []
+    for path in paths:
+        for file in sorted(path.glob("checkpoint-*.json")) if path.is_dir() else [path]:
+            statement = read_json(file)
+            if not isinstance(statement, dict) or not statement.keys() >= CHECKPOINT_KEYS:
+                raise Unreadable(f"{file} is not a checkpoint")
+            statements.append(statement)
+    return statements
+
+
+def trusted_public_keys(bundle: dict, pinned: list[str]) -> dict[str, bytes]:
+    """Key id -> raw key. Ids are recomputed from the keys, never taken from the bundle."""
+    try:
+        keys = [bytes.fromhex(key) for key in (pinned or bundle["public_keys"].values())]
+    except ValueError as error:
+        raise Unreadable(f"a public key is not hex: {error}") from error
+    return {key_id(key): key for key in keys}
+
+
+# Running it ----------------------------------------------------------------------------
+
+
+def unique(checkpoints: list[dict]) -> list[dict]:
+    """The same checkpoint may come both in the bundle and in a file the auditor kept."""
+    return list({statement["signature"]: statement for statement in checkpoints}.values())
+
+
+def say(line: str) -> None:
+    print(line)  # noqa: T201 - what this script prints is its whole interface
+
+
+def report(findings: list, bundle: dict, checkpoints_count: int, signatures_checked: bool):
+    if not findings:
+        first, last = bundle["range"]["from"], bundle["range"]["to"]
+        line = (
+            f"OK: events {first}..{last} verified, {len(bundle['decisions'])} decisions, "
+            f"{checkpoints_count} checkpoints"
+        )
+        say(line if signatures_checked else f"{line} (signatures NOT checked)")
+        return 0
+
+    def where(seq: int | None) -> str:
+        return f"at event {seq}" if seq is not None else "in the bundle"
+
+    located = [finding for finding in findings if finding[0] is not None]
+    first_broken = min(located, key=lambda finding: finding[0]) if located else findings[0]
+    say(f"BROKEN {where(first_broken[0])}: {first_broken[1]}")
+    for seq, problem in findings:
+        if (seq, problem) != first_broken:
+            say(f"  also {where(seq)}: {problem}")
+    return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("bundle", type=Path)
+    parser.add_argument(
+        "--checkpoint",
+        type=Path,
+        action="append",
+        default=[],
+        help="a checkpoint file (or folder of them) you kept; repeatable",
+    )
+    parser.add_argument(
+        "--public-key",
+        action="append",
+        default=[],
+        metavar="HEX",
+        help="a trusted Ed25519 public key, its raw 32 bytes as hex; repeatable",
+    )
+    parser.add_argument(
+        "--no-signatures",
+        action="store_true",
+        help="check everything except the checkpoint signatures",
+    )
+    args = parser.parse_args(argv)
+    try:
+        bundle = read_bundle(args.bundle)
+        checkpoints = unique(bundle["checkpoints"] + read_checkpoints(args.checkpoint))
+        trusted_keys = trusted_public_keys(bundle, args.public_key)
+    except Unreadable as error:
+        say(f"Cannot verify: {error}")
+        return 2
+    verify = None
+    if checkpoints and not args.no_signatures:
+        verify = signature_checker()
+        if verify is None:
+            say(
+                "Cannot verify: signatures were not checked, as the `cryptography` package is "
+                "not installed. Install it, or pass --no-signatures to check everything else."
+            )
+            return 2
+    try:
+        event_findings, hashes = check_events(bundle)
+        findings = (
+            event_findings
+            + check_decisions(bundle)
+            + check_checkpoints(bundle, checkpoints, trusted_keys, hashes, verify)
+        )
+    except (KeyError, TypeError, AttributeError) as error:
+        say(f"Cannot verify: the bundle is malformed ({error!r})")
+        return 2
+    return report(findings, bundle, len(checkpoints), verify is not None or not checkpoints)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from referrals.api import views
+
+app_name = "referrals-api"
+
+urlpatterns = [
+    path("", views.ReferralListApi.as_view(), name="list"),
+    path("<uuid:referral_id>/", views.ReferralDetailApi.as_view(), name="detail"),
+    path(
+        "<uuid:referral_id>/sharing-decisions/",
+        views.ReferralSharingDecisionsApi.as_view(),
+        name="sharing-decisions",
+    ),
+    path(
+        "<uuid:referral_id>/sharing-decisions/<uuid:decision_id>/revoke/",
+        views.ReferralDecisionRevokeApi.as_view(),
+        name="revoke",
+    ),
+]

@@ -1,0 +1,143 @@
+"""Referral API: thin views over the same selectors and services as the pages."""
+
+from django.core.exceptions import ValidationError
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.generics import ListAPIView
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from audit.decision_rules import DecisionInput
+from audit.services import case_viewed_recorded
+from prevent_cases.exceptions import AccessDenied
+from prevent_cases.selectors import agency_get
+from referrals.api.serializers import (
+    ReferralOutput,
+    RevokeInput,
+    SharingDecisionInput,
+    SharingDecisionOutput,
+)
+from referrals.grants import CASE_TYPE
+from referrals.permissions import may_share
+from referrals.selectors import (
+    decision_for_referral,
+    decisions_for_referral,
+    referral_get_for_user,
+    referral_list_for_user,
+    visible,
+)
+from referrals.services import referral_decision_revoke, referral_share
+
+
+class ReferralListApi(ListAPIView):
+    """Referrals the caller's agency owns or holds a live grant on, newest first."""
+
+    serializer_class = ReferralOutput
+
+    def get_queryset(self):
+        return referral_list_for_user(membership=self.request.membership)
+
+    def list(self, request: Request, *args, **kwargs) -> Response:
+        page = self.paginate_queryset(self.get_queryset())
+        shown = [visible(referral, membership=request.membership) for referral in page]
+        return self.get_paginated_response(ReferralOutput(shown, many=True).data)
+
+
+class ReferralDetailApi(APIView):
+    @extend_schema(responses=ReferralOutput)
+    def get(self, request: Request, referral_id) -> Response:
+        """One referral, with only the categories the caller's agency holds."""
+        shown = referral_get_for_user(membership=request.membership, referral_id=referral_id)
+        case_viewed_recorded(
+            actor=request.user,
+            membership=request.membership,
+            case_type=CASE_TYPE,
+            case_id=shown.referral.pk,
+            categories=shown.categories,
+            via="api",
+        )
+        return Response(ReferralOutput(shown).data)
+
+
+def _decision_input(data: dict) -> DecisionInput:
+    return DecisionInput(
+        action=data["action"],
+        categories=tuple(data["categories"]),
+        purpose=data["purpose"],
+        legal_basis=data["legal_basis"],
+        legal_basis_other=data["legal_basis_other"],
+        schedule1_condition=data["schedule1_condition"],
+        consent_status=data["consent_status"],
+        consent_reason=data["consent_reason"],
+        justification=data["justification"],
+        expires_at=data["expires_at"],
+    )
+
+
+class ReferralSharingDecisionsApi(APIView):
+    @extend_schema(responses=SharingDecisionOutput(many=True))
+    def get(self, request: Request, referral_id) -> Response:
+        """Sharing decisions on the referral that the caller may see."""
+        membership = request.membership
+        referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+        decisions = decisions_for_referral(
+            membership=membership, referral=referral, may_share=may_share(membership, referral)
+        )
+        return Response(SharingDecisionOutput(decisions, many=True).data)
+
+    @extend_schema(request=SharingDecisionInput, responses={201: SharingDecisionOutput})
+    def post(self, request: Request, referral_id) -> Response:
+        """Record a decision to share or withhold; sharing grants the receiver access."""
+        membership = request.membership
+        referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+        if not may_share(membership, referral):
+            raise AccessDenied("You may not record sharing decisions on this referral.")
+        payload = SharingDecisionInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        receiver = agency_get(data["receiving_agency"])
+        if receiver is None:
+            raise ValidationError({"receiving_agency": ["No agency with that id."]})
+        supersedes = (
+            decision_for_referral(
+                membership=membership,
+                referral=referral,
+                decision_id=data["supersedes"],
+                may_share=True,
+            )
+            if data["supersedes"]
+            else None
+        )
+        decision = referral_share(
+            actor=request.user,
+            membership=membership,
+            referral=referral,
+            receiving_agency=receiver,
+            data=_decision_input(data),
+            supersedes=supersedes,
+        )
+        return Response(SharingDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralDecisionRevokeApi(APIView):
+    @extend_schema(request=RevokeInput, responses={201: SharingDecisionOutput})
+    def post(self, request: Request, referral_id, decision_id) -> Response:
+        """Revoke a decision to share; the receiver keeps only what others still grant."""
+        membership = request.membership
+        referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+        if not may_share(membership, referral):
+            raise AccessDenied("You may not record sharing decisions on this referral.")
+        decision = decision_for_referral(
+            membership=membership, referral=referral, decision_id=decision_id, may_share=True
+        )
+        payload = RevokeInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        revocation = referral_decision_revoke(
+            actor=request.user,
+            membership=membership,
+            referral=referral,
+            decision=decision,
+            reason=payload.validated_data["reason"],
+        )
+        return Response(SharingDecisionOutput(revocation).data, status=status.HTTP_201_CREATED)

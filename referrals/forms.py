@@ -1,0 +1,122 @@
+"""Forms for referral pages. They parse input; the services decide what is allowed."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from audit.decision_rules import DecisionInput
+from audit.vocabulary import (
+    LEGAL_BASIS_HELP,
+    Category,
+    ConsentStatus,
+    DecisionAction,
+    LegalBasis,
+    Schedule1Condition,
+)
+from prevent_cases.models import Agency
+
+UK_DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
+
+
+class SharingDecisionForm(forms.Form):
+    receiving_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Which agency is this decision about?",
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency this decision is about."},
+    )
+    action = forms.ChoiceField(
+        choices=[(DecisionAction.SHARE, "Share"), (DecisionAction.WITHHOLD, "Withhold")],
+        label="Is the information shared or withheld?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the information is shared or withheld."},
+    )
+    categories = forms.MultipleChoiceField(
+        choices=[],
+        label="What information?",
+        help_text="Only what the receiving agency needs. Select all that apply.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one category of information."},
+    )
+    purpose = forms.CharField(
+        label="Why? The purpose and the outcome expected",
+        widget=forms.Textarea,
+        error_messages={"required": "Say why: the purpose of sharing and the outcome expected."},
+    )
+    legal_basis = forms.ChoiceField(
+        choices=LegalBasis.choices,
+        label="On what legal basis?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the legal basis for this decision."},
+    )
+    legal_basis_other = forms.CharField(
+        label="If other, state the legal basis", required=False, widget=forms.Textarea
+    )
+    schedule1_condition = forms.ChoiceField(
+        choices=Schedule1Condition.choices,
+        required=False,
+        label="Data Protection Act 2018 Schedule 1 condition",
+        help_text="Needed for health or criminal justice information shared as a public task.",
+    )
+    consent_status = forms.ChoiceField(
+        choices=ConsentStatus.choices,
+        label="Consent",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether consent was given, refused or not sought."},
+    )
+    consent_reason = forms.CharField(
+        label="If consent was refused or not sought, why is the information still shared?",
+        required=False,
+        widget=forms.Textarea,
+    )
+    justification = forms.CharField(
+        label="Why is this necessary and proportionate?",
+        help_text="Record the reasons whether you share or withhold.",
+        widget=forms.Textarea,
+        error_messages={"required": "Explain why this is necessary and proportionate."},
+    )
+    expires_on = forms.DateField(
+        label="Expiry date (optional)",
+        help_text="Access ends at the start of this day. For example, 31/03/2027.",
+        required=False,
+        input_formats=UK_DATE_FORMATS,
+        error_messages={"invalid": "Enter the expiry date as a real date, like 31/03/2027."},
+    )
+
+    def __init__(self, *args, agencies, held_categories: frozenset[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_agency"].queryset = agencies
+        self.fields["categories"].choices = [
+            (code, label) for code, label in Category.choices if code in held_categories
+        ]
+        self.legal_basis_help = LEGAL_BASIS_HELP
+
+    def decision_input(self) -> DecisionInput:
+        data = self.cleaned_data
+        expires_on: datetime.date | None = data.get("expires_on")
+        expires_at = (
+            timezone.make_aware(datetime.datetime.combine(expires_on, datetime.time.min))
+            if expires_on
+            else None
+        )
+        return DecisionInput(
+            action=data["action"],
+            categories=tuple(data["categories"]),
+            purpose=data["purpose"],
+            legal_basis=data["legal_basis"],
+            legal_basis_other=data["legal_basis_other"],
+            schedule1_condition=data["schedule1_condition"],
+            consent_status=data["consent_status"],
+            consent_reason=data["consent_reason"],
+            justification=data["justification"],
+            expires_at=expires_at,
+        )
+
+
+class RevokeDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this sharing being revoked?",
+        widget=forms.Textarea,
+        error_messages={"required": "Explain why the sharing is being revoked."},
+    )

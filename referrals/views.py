@@ -1,0 +1,146 @@
+"""Referral pages: thin adapters over the selectors and services."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from audit.services import case_viewed_recorded
+from prevent_cases.exceptions import AccessDenied, ConflictError
+from prevent_cases.http_errors import domain_errors_as_http
+from prevent_cases.selectors import agencies_other_than
+from referrals.forms import RevokeDecisionForm, SharingDecisionForm
+from referrals.grants import CASE_TYPE
+from referrals.permissions import may_share
+from referrals.selectors import (
+    decision_for_referral,
+    decisions_for_referral,
+    held_categories,
+    referral_get_for_user,
+    referral_list_for_user,
+    visible,
+)
+from referrals.services import referral_decision_revoke, referral_share
+
+LIST_LIMIT = 50
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Referrals the user's agency owns or was granted, newest first."""
+    membership = request.membership
+    rows = [
+        visible(referral, membership=membership)
+        for referral in referral_list_for_user(membership=membership)[:LIST_LIMIT]
+    ]
+    return render(request, "referrals/list.html", {"rows": rows})
+
+
+@domain_errors_as_http
+def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """One referral, showing only the categories the user's agency holds."""
+    membership = request.membership
+    shown = referral_get_for_user(membership=membership, referral_id=referral_id)
+    can_share = may_share(membership, shown.referral)
+    decisions = decisions_for_referral(
+        membership=membership, referral=shown.referral, may_share=can_share
+    )
+    case_viewed_recorded(
+        actor=request.user,
+        membership=membership,
+        case_type=CASE_TYPE,
+        case_id=shown.referral.pk,
+        categories=shown.categories,
+        via="page",
+    )
+    return render(
+        request,
+        "referrals/detail.html",
+        {
+            "shown": shown,
+            "referral": shown.referral,
+            "decisions": decisions,
+            "can_share": can_share,
+        },
+    )
+
+
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def sharing_decision_new(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """Record a decision to share or withhold this referral's information."""
+    membership = request.membership
+    shown = referral_get_for_user(membership=membership, referral_id=referral_id)
+    referral = shown.referral
+    if not may_share(membership, referral):
+        raise AccessDenied("You may not record sharing decisions on this referral.")
+    form = SharingDecisionForm(
+        request.POST or None,
+        agencies=agencies_other_than(membership.agency),
+        held_categories=held_categories(agency=membership.agency, referral=referral),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_share(
+                actor=request.user,
+                membership=membership,
+                referral=referral,
+                receiving_agency=form.cleaned_data["receiving_agency"],
+                data=form.decision_input(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "Sharing decision recorded.")
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/sharing_decision_form.html",
+        {"form": form, "referral": referral, "shown": shown},
+        status=400 if form.errors else 200,
+    )
+
+
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def sharing_decision_revoke(
+    request: HttpRequest, referral_id: uuid.UUID, decision_id: uuid.UUID
+) -> HttpResponse:
+    """Revoke a decision to share, with a reason."""
+    membership = request.membership
+    referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+    if not may_share(membership, referral):
+        raise AccessDenied("You may not record sharing decisions on this referral.")
+    decision = decision_for_referral(
+        membership=membership, referral=referral, decision_id=decision_id, may_share=True
+    )
+    form = RevokeDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_decision_revoke(
+                actor=request.user,
+                membership=membership,
+                referral=referral,
+                decision=decision,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except ConflictError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, "Sharing revoked. The agency's access has been updated.")
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/revoke_decision.html",
+        {"form": form, "referral": referral, "decision": decision},
+        status=400 if form.errors else 200,
+    )

@@ -1,0 +1,95 @@
+"""Decisions grant access: recording shares, revoking or expiring removes, and
+rebuild_grants recomputes everything from the decision log alone."""
+
+import datetime
+from io import StringIO
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from audit.vocabulary import Category
+from prevent_cases.exceptions import NotFound
+from referrals.models import ReferralGrant
+from referrals.selectors import referral_get_for_user, referral_list_for_user
+from referrals.services import referral_decision_revoke
+from tests.factories import make_referral, share
+
+pytestmark = pytest.mark.django_db
+
+HEALTH_AGENCY = "Northby NHS Trust"
+REASON = "The panel no longer needs this information for its assessment."
+
+
+@pytest.fixture
+def officer(user):
+    return user("northby.officer")
+
+
+@pytest.fixture
+def referral(officer):
+    return make_referral(officer)
+
+
+def _categories(username, referral, user) -> frozenset[str]:
+    try:
+        return referral_get_for_user(
+            membership=user(username).membership, referral_id=referral.pk
+        ).categories
+    except NotFound:
+        return frozenset()
+
+
+def test_owner_sees_everything_and_an_unrelated_agency_nothing(referral, user):
+    assert _categories("northby.officer", referral, user) == frozenset(Category.values)
+    assert _categories("northby.health", referral, user) == frozenset()
+    assert not referral_list_for_user(membership=user("northby.health").membership).exists()
+
+
+def test_a_share_grants_exactly_its_categories(referral, officer, user, agency):
+    share(referral, officer, agency(HEALTH_AGENCY), categories=(Category.IDENTITY,))
+    assert _categories("northby.health", referral, user) == {Category.IDENTITY}
+    # The same agency's auditor and administrator still see nothing.
+    assert _categories("northby.auditor", referral, user) == frozenset()
+
+
+def test_revoking_one_of_two_overlapping_decisions_leaves_what_the_other_grants(
+    referral, officer, user, agency
+):
+    first = share(
+        referral, officer, agency(HEALTH_AGENCY), categories=(Category.IDENTITY, Category.HEALTH)
+    )
+    share(referral, officer, agency(HEALTH_AGENCY), categories=(Category.IDENTITY,))
+    referral_decision_revoke(
+        actor=officer,
+        membership=officer.membership,
+        referral=referral,
+        decision=first,
+        reason=REASON,
+    )
+    assert _categories("northby.health", referral, user) == {Category.IDENTITY}
+
+
+def test_expiry_takes_effect_on_the_next_request_with_no_job(referral, officer, user, agency):
+    expires = timezone.now() + datetime.timedelta(days=7)
+    share(referral, officer, agency(HEALTH_AGENCY), expires_at=expires)
+    assert _categories("northby.health", referral, user)
+    with time_machine.travel(expires + datetime.timedelta(seconds=1)):
+        assert _categories("northby.health", referral, user) == frozenset()
+        assert not referral_list_for_user(membership=user("northby.health").membership).exists()
+
+
+def test_rebuild_grants_restores_tampered_grants_and_reports_the_difference(
+    referral, officer, agency
+):
+    share(referral, officer, agency(HEALTH_AGENCY))
+    ReferralGrant.objects.all().delete()
+    with pytest.raises(CommandError, match="differ"):
+        call_command("rebuild_grants", "--check", stdout=StringIO())
+    out = StringIO()
+    call_command("rebuild_grants", stdout=out)
+    assert "2 added, 0 removed" in out.getvalue()
+    out = StringIO()
+    call_command("rebuild_grants", "--check", stdout=out)
+    assert "0 added, 0 removed, 2 unchanged" in out.getvalue()
