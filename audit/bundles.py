@@ -2,7 +2,9 @@
 one JSON document that audit/offline_verifier.py checks away from the system.
 
 The format is written down in docs/audit-chain.md. Events and decisions are streamed as
-tuples and the text is produced piece by piece, so memory stays flat for any range.
+tuples and the text is produced piece by piece, so memory stays flat for any range. The text
+is ASCII (other characters as \\u escapes) so it survives any terminal or pipe encoding; the
+verifier parses the JSON and re-derives the canonical bytes, so escapes never reach a hash.
 """
 
 import json
@@ -77,8 +79,6 @@ def _decision_records(first: int, last: int) -> Iterator[dict[str, Any]]:
 
 
 def _member(name: str, value: Any) -> str:
-    # ASCII escapes keep the file intact through any terminal or pipe encoding; the verifier
-    # parses the JSON and re-canonicalises, so the escapes never reach a hash.
     return f"{json.dumps(name)}: {json.dumps(value, sort_keys=True)}"
 
 
@@ -92,8 +92,11 @@ def _array(name: str, items: Iterable[dict[str, Any]]) -> Iterator[str]:
     yield "\n]"
 
 
-def _pieces(head: dict[str, Any], first: int, last: int) -> Iterator[str]:
+def _pieces(
+    head: dict[str, Any], checkpoints: list[dict[str, Any]], first: int, last: int
+) -> Iterator[str]:
     yield "{" + ",\n".join(_member(name, value) for name, value in head.items())
+    yield from _array("checkpoints", checkpoints)
     yield from _array("events", _event_records(first, last))
     yield from _array("decisions", _decision_records(first, last))
     yield "}\n"
@@ -107,7 +110,10 @@ def bundle_export(*, first: int | None = None, last: int | None = None) -> Bundl
     # Checkpoints are read before the chain size: the chain only grows, so every checkpoint
     # in the bundle then fits within chain_size, and a verifier that finds one larger has
     # found a cut tail rather than an append made during the export.
-    checkpoints = [asdict(statement) for statement in stored_checkpoints()]
+    checkpoints = [
+        asdict(statement)
+        for statement in sorted(stored_checkpoints(), key=lambda s: (s.size, s.created_at))
+    ]
     size = _chain_size()
     first, last = _checked_range(first, last, size)
     head = {
@@ -115,6 +121,7 @@ def bundle_export(*, first: int | None = None, last: int | None = None) -> Bundl
         "range": {"from": first, "to": last},
         "chain_size": size,
         "public_keys": {key_id: raw.hex() for key_id, raw in known_public_keys().items()},
-        "checkpoints": checkpoints,
     }
-    return Bundle(first=first, last=last, chain_size=size, pieces=_pieces(head, first, last))
+    return Bundle(
+        first=first, last=last, chain_size=size, pieces=_pieces(head, checkpoints, first, last)
+    )

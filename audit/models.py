@@ -176,3 +176,42 @@ class Checkpoint(models.Model):
 
     def __str__(self) -> str:
         return f"Checkpoint at {self.size}"
+
+
+class VerificationRun(models.Model):
+    """One run of chain verification asked for from the auditors' workspace.
+
+    Not part of the record itself (it is updated as the run progresses); what it found is
+    reproducible at any time with `manage.py audit_verify`.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        PASSED = "passed", "Verified"
+        FAILED = "failed", "Broken"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="verification_runs"
+    )
+    requested_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    events_checked = models.BigIntegerField(default=0)
+    decisions_checked = models.BigIntegerField(default=0)
+    checkpoints_checked = models.IntegerField(default=0)
+    head_hash = models.CharField(max_length=64, blank=True, default="")
+    # Findings name event numbers and decision ids only, never case content.
+    findings = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["-requested_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Verification {self.requested_at:%Y-%m-%d %H:%M} {self.status}"
+
+
+# The record proper: the database refuses UPDATE, DELETE and TRUNCATE on these (migration
+# 0002), and the application role may only SELECT and INSERT there (grant_app_role).
+APPEND_ONLY_MODELS = (AuditEvent, SharingDecision, DecisionReview, Checkpoint)

@@ -72,6 +72,14 @@ def event_hash(event: dict) -> str:
     return sha256_hex(canonical_bytes({field: event[field] for field in EVENT_FIELDS}))
 
 
+def decision_hash(record: dict) -> str | None:
+    """None for a record with no canonical form, which no recorded hash can match."""
+    try:
+        return sha256_hex(canonical_bytes(record))
+    except ValueError:
+        return None
+
+
 def key_id(public_key: bytes) -> str:
     return sha256_hex(public_key)[:16]
 
@@ -120,7 +128,7 @@ def check_decisions(bundle: dict) -> list:
         record = records.get(decision_id)
         if record is None:
             findings.append((event["seq"], f"decision {decision_id} is missing from the bundle"))
-        elif sha256_hex(canonical_bytes(record)) != event["payload"].get("decision_hash"):
+        elif decision_hash(record) != event["payload"].get("decision_hash"):
             findings.append(
                 (event["seq"], f"decision {decision_id} was altered after it was recorded")
             )
@@ -303,7 +311,7 @@ def main(argv: list[str] | None = None) -> int:
             + check_decisions(bundle)
             + check_checkpoints(bundle, checkpoints, trusted_keys, hashes, verify)
         )
-    except (KeyError, TypeError, AttributeError) as error:
+    except (KeyError, TypeError, AttributeError, ValueError) as error:
         say(f"Cannot verify: the bundle is malformed ({error!r})")
         return 2
     return report(findings, bundle, len(checkpoints), verify is not None or not checkpoints)

@@ -13,10 +13,13 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from audit.chain import append_event
+from audit.checkpoints import stored_checkpoints
 from audit.decision_rules import MIN_REASON_CHARS, DecisionInput, raise_if_invalid
 from audit.event_types import EventType
-from audit.models import AuditEvent, DecisionReview, SharingDecision
+from audit.models import AuditEvent, DecisionReview, SharingDecision, VerificationRun
 from audit.records import decision_hash
+from audit.tasks import verification_run_task
+from audit.verification import verify_chain
 from audit.vocabulary import DecisionAction, ReviewFinding
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Agency, Membership, User
@@ -255,3 +258,28 @@ def export_recorded(
         agency=membership.agency_id,
         payload={"export": export, "rows": rows, "filters": filters, "format": file_format},
     )
+
+
+def verification_run_request(*, actor: User, membership: Membership | None) -> VerificationRun:
+    """Queue a verification of the whole chain; the page shows its progress."""
+    if not may_review_decisions(membership):
+        raise AccessDenied("Only auditors may verify the audit chain (needs: auditor role).")
+    run = VerificationRun.objects.create(requested_by=actor, requested_at=timezone.now())
+    verification_run_task.delay_on_commit(str(run.pk))
+    return run
+
+
+def verification_run_execute(*, run_id: uuid.UUID) -> VerificationRun:
+    """Run a queued verification and store what it found. Running it twice re-checks."""
+    VerificationRun.objects.filter(pk=run_id).update(status=VerificationRun.Status.RUNNING)
+    report = verify_chain(stored_checkpoints())
+    VerificationRun.objects.filter(pk=run_id).update(
+        status=VerificationRun.Status.PASSED if report.ok else VerificationRun.Status.FAILED,
+        finished_at=timezone.now(),
+        events_checked=report.events,
+        decisions_checked=report.decisions,
+        checkpoints_checked=report.checkpoints,
+        head_hash=report.head_hash,
+        findings=[str(finding) for finding in report.findings[:50]],
+    )
+    return VerificationRun.objects.get(pk=run_id)

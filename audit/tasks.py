@@ -9,3 +9,11 @@ def checkpoint_write_task() -> int:
     from audit.checkpoints import checkpoint_write
 
     return checkpoint_write().size
+
+
+@shared_task(name="audit.verification_run")
+def verification_run_task(run_id: str) -> str:
+    """Verify the chain for a run an auditor asked for; returns the run's status."""
+    from audit.services import verification_run_execute
+
+    return verification_run_execute(run_id=run_id).status

@@ -6,6 +6,7 @@ from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prevent_cases.settings.base")
 
-app = Celery("prevent_cases")
+# DjangoTask adds delay_on_commit, so services enqueue work only once their data is saved.
+app = Celery("prevent_cases", task_cls="celery.contrib.django.task:DjangoTask")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()

@@ -94,3 +94,21 @@ ROLE_GUIDANCE: dict[str, tuple[NextStep, ...]] = {
 def next_steps_for_role(role: str) -> tuple[NextStep, ...]:
     """The next steps shown to a user with this role."""
     return ROLE_GUIDANCE[role]
+
+
+# The service navigation per role, as (URL name, link text). Auditors and administrators
+# get no case pages: there is nothing there for them to see.
+_CASE_WORK = (("referrals:list", "Referrals"),)
+NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
+    Role.PREVENT_OFFICER: _CASE_WORK,
+    Role.CHANNEL_COORDINATOR: _CASE_WORK,
+    Role.PANEL_CHAIR: _CASE_WORK,
+    Role.PANEL_MEMBER: _CASE_WORK,
+    Role.PRACTITIONER: _CASE_WORK,
+    Role.AUDITOR: (
+        ("audit:decisions", "Sharing decisions"),
+        ("audit:case-views", "Case views"),
+        ("audit:chain", "Audit chain"),
+    ),
+    Role.ADMINISTRATOR: (("admin:index", "Administration"),),
+}

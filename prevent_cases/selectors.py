@@ -27,3 +27,7 @@ def agencies_other_than(agency: Agency) -> QuerySet[Agency]:
 def agency_get(agency_id) -> Agency | None:
     """An agency by id, or None. Agencies are not case data: every member may name them."""
     return Agency.objects.select_related("area").filter(pk=agency_id).first()
+
+
+def agencies_in_area(area_id) -> QuerySet[Agency]:
+    return Agency.objects.filter(area_id=area_id).order_by("name")

@@ -11,7 +11,9 @@ urlpatterns = [
     path("sign-in/", sign_in, name="login"),
     path("sign-out/", sign_out, name="logout"),
     path("referrals/", include("referrals.urls")),
+    path("audit/", include("audit.urls")),
     path("admin/", admin_site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/referrals/", include("referrals.api.urls")),
+    path("api/audit/", include("audit.api.urls")),
 ]

@@ -8,6 +8,7 @@ the figures and what they mean.
 
 import os
 import platform
+from time import perf_counter
 
 import django
 
@@ -22,12 +23,17 @@ from referrals.services import grants_rebuild_recorded  # noqa: E402
 from tests.bench.chain_check import chain_shape  # noqa: E402
 from tests.bench.database import recreate_and_migrate  # noqa: E402
 from tests.bench.report import line, percentile_ms, table  # noqa: E402
+from tests.bench.synthetic import extend_chain  # noqa: E402
+from tests.bench.verify_runs import VERIFIERS, measure_in_fresh_process  # noqa: E402
 from tests.bench.writers import plan_writers, run_writers  # noqa: E402
 
 # (writers, decisions each): the same 2,400-odd decisions' worth of work either way would
 # take too long single-threaded, so the lone writer does fewer.
 WRITER_RUNS = ((1, 600), (16, 150))
 TARGET_DECISIONS_PER_SECOND = 300
+# Verification is timed at two chain lengths to show its memory does not grow with them.
+CHAIN_SIZES = (250_000, 1_000_000)
+TARGET_EVENTS_PER_SECOND = 100_000
 
 
 def bench_writers() -> None:
@@ -59,6 +65,45 @@ def bench_writers() -> None:
     line()
 
 
+def bench_verification() -> None:
+    line("2. audit_verify over a long synthetic chain (events appended by COPY)")
+    rows = []
+    for size in CHAIN_SIZES:
+        started = perf_counter()
+        added = extend_chain(size)
+        line(f"   generated {added} events to reach {size} in {perf_counter() - started:.0f} s")
+        for verifier in VERIFIERS:
+            run = measure_in_fresh_process(verifier)
+            rows.append(
+                (
+                    verifier,
+                    run.events,
+                    "OK" if run.ok else "BROKEN",
+                    run.decisions,
+                    f"{run.seconds:.1f}",
+                    f"{run.per_second:,.0f}",
+                    f"{run.baseline_mib:.0f}",
+                    f"{run.peak_growth_mib:.1f}",
+                )
+            )
+    line()
+    table(
+        (
+            "verifier",
+            "events",
+            "result",
+            "decisions",
+            "seconds",
+            "events/s",
+            "RSS before MiB",
+            "peak growth MiB",
+        ),
+        rows,
+    )
+    line(f"   target: {TARGET_EVENTS_PER_SECOND:,} events/s, memory flat in chain length")
+    line()
+
+
 def main() -> None:
     # Production runs with DEBUG off; the Makefile sets DEBUG=true only so the settings
     # load without ALLOWED_HOSTS. Left on, every query would also be logged in memory.
@@ -71,6 +116,7 @@ def main() -> None:
     seed_people()
     line()
     bench_writers()
+    bench_verification()
 
 
 if __name__ == "__main__":

@@ -5,6 +5,8 @@ from django.core.exceptions import PermissionDenied
 from django.test import Client, override_settings
 from django.urls import path
 
+from prevent_cases import urls as service_urls
+
 pytestmark = pytest.mark.django_db
 
 SECRET_DETAIL = "internal detail that must never reach a user"
@@ -18,7 +20,7 @@ def _forbid(request):
     raise PermissionDenied(SECRET_DETAIL)
 
 
-urlpatterns = [path("explode/", _explode), path("forbid/", _forbid)]
+urlpatterns = [*service_urls.urlpatterns, path("explode/", _explode), path("forbid/", _forbid)]
 
 
 def test_missing_page_is_a_styled_404(sign_in):

@@ -18,23 +18,10 @@ PRINT_SETTINGS = (
 
 
 def _run(code: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {
-        key: value
-        for key, value in os.environ.items()
-        if key
-        not in {
-            "DATABASE_URL",
-            "REDIS_URL",
-            "SECRET_KEY",
-            "DEBUG",
-            "DEMO_MODE",
-            "ALLOWED_HOSTS",
-            "SECURE_SSL_REDIRECT",
-        }
-    }
-    clean.update(env, DJANGO_SETTINGS_MODULE="prevent_cases.settings.base")
+    # A bare environment, so nothing this test run has set leaks into the settings read.
+    clean = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "prevent_cases.settings.base"}
     return subprocess.run(  # noqa: S603  (our own interpreter and code)
-        [sys.executable, "-c", code], cwd=ROOT, env=clean, capture_output=True, text=True
+        [sys.executable, "-c", code], cwd=ROOT, env={**clean, **env}, capture_output=True, text=True
     )
 
 
@@ -63,7 +50,12 @@ def test_database_and_redis_urls_switch_to_the_full_stack():
 
 
 def test_debug_is_off_unless_asked_for():
-    result = _run(PRINT_SETTINGS, SECRET_KEY="k", ALLOWED_HOSTS="cases.example.org")
+    result = _run(
+        PRINT_SETTINGS,
+        SECRET_KEY="k",
+        ALLOWED_HOSTS="cases.example.org",
+        AUDIT_SIGNING_KEY="BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=",
+    )
     assert json.loads(result.stdout)["debug"] is False
 
 
@@ -72,6 +64,10 @@ def test_debug_is_off_unless_asked_for():
     [
         ({"ALLOWED_HOSTS": "cases.example.org"}, "SECRET_KEY is not set"),
         ({"SECRET_KEY": "k"}, "ALLOWED_HOSTS must be set"),
+        (
+            {"SECRET_KEY": "k", "ALLOWED_HOSTS": "cases.example.org"},
+            "AUDIT_SIGNING_KEY must be set",
+        ),
     ],
 )
 def test_production_refuses_to_start_half_configured(env, message):
@@ -86,6 +82,7 @@ def test_production_settings_pass_the_deploy_check():
         "execute_from_command_line(['manage.py', 'check', '--deploy', '--fail-level', 'WARNING'])",
         SECRET_KEY="a-long-random-production-key-" + "x7Qz" * 10,
         ALLOWED_HOSTS="cases.example.org",
+        AUDIT_SIGNING_KEY="BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc=",
     )
     assert result.returncode == 0, result.stderr + result.stdout
     assert "no issues" in result.stdout

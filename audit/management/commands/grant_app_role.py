@@ -6,10 +6,11 @@ tables it may only SELECT and INSERT. Because it does not own them it cannot dro
 disable their triggers, and without superuser it cannot set session_replication_role.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 from psycopg2 import sql
+
+from audit.models import APPEND_ONLY_MODELS
 
 
 class Command(BaseCommand):
@@ -21,7 +22,7 @@ class Command(BaseCommand):
     def handle(self, *args, role: str, **options) -> None:
         if connection.vendor != "postgresql":
             raise CommandError("Database roles exist only on PostgreSQL.")
-        audit_tables = [model._meta.db_table for model in apps.get_app_config("audit").get_models()]
+        audit_tables = [model._meta.db_table for model in APPEND_ONLY_MODELS]
         name = sql.Identifier(role)
         statements = [
             sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(name),

@@ -1,0 +1,82 @@
+"""API output for the auditors' workspace: decisions and events, never case content."""
+
+from rest_framework import serializers
+
+from audit.vocabulary import Category, ReviewFinding
+
+
+class AgencyRefOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class AuditedDecisionOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    case_type = serializers.CharField()
+    case_id = serializers.UUIDField()
+    action = serializers.CharField()
+    disclosing_agency = AgencyRefOutput()
+    receiving_agency = AgencyRefOutput()
+    categories = serializers.ListField(child=serializers.ChoiceField(Category.choices))
+    purpose = serializers.CharField()
+    legal_basis = serializers.CharField()
+    legal_basis_other = serializers.CharField()
+    schedule1_condition = serializers.CharField()
+    consent_status = serializers.CharField()
+    consent_reason = serializers.CharField()
+    justification = serializers.CharField()
+    decided_by = serializers.UUIDField(source="decided_by_id")
+    decided_by_role = serializers.CharField()
+    decided_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField(allow_null=True)
+    supersedes = serializers.UUIDField(source="supersedes_id", allow_null=True)
+    reviewed = serializers.BooleanField()
+    flagged = serializers.BooleanField(help_text="Shared without consent, no reason recorded.")
+
+
+class ReviewOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    reviewer = serializers.UUIDField(source="reviewer_id")
+    finding = serializers.ChoiceField(ReviewFinding.choices)
+    note = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class ReviewInput(serializers.Serializer):
+    finding = serializers.ChoiceField(ReviewFinding.choices)
+    note = serializers.CharField(max_length=4000)
+
+
+class CaseViewOutput(serializers.Serializer):
+    seq = serializers.IntegerField()
+    created_at = serializers.DateTimeField()
+    actor = serializers.UUIDField()
+    agency = serializers.UUIDField()
+    case_type = serializers.CharField(source="target_type")
+    case_id = serializers.UUIDField(source="target_id")
+    categories = serializers.ListField(source="payload.categories", child=serializers.CharField())
+    via = serializers.CharField(source="payload.via")
+
+
+class VerificationRunOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    status = serializers.CharField()
+    requested_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)
+    events_checked = serializers.IntegerField()
+    decisions_checked = serializers.IntegerField()
+    checkpoints_checked = serializers.IntegerField()
+    head_hash = serializers.CharField()
+    findings = serializers.ListField(child=serializers.CharField())
+
+
+class ChainStatusOutput(serializers.Serializer):
+    size = serializers.IntegerField()
+    head_hash = serializers.CharField()
+    latest_checkpoint_size = serializers.IntegerField(
+        source="latest_checkpoint.size", allow_null=True, default=None
+    )
+    latest_checkpoint_at = serializers.DateTimeField(
+        source="latest_checkpoint.created_at", allow_null=True, default=None
+    )
+    latest_run = VerificationRunOutput(allow_null=True)

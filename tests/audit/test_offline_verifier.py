@@ -1,0 +1,356 @@
+"""The offline verifier, as an external auditor runs it: a lone script with no Django and no
+project code, checking a bundle exported from the system and naming the first broken event.
+
+It is run as a subprocess in isolated mode with Django and the project's packages made
+unimportable, so any import of them would fail the run."""
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from django.core.management import call_command
+from django.db import connection
+
+from audit import offline_verifier
+from audit.canonical import event_hash
+from audit.checkpoints import checkpoint_write
+from tests.factories import make_referral, share
+from tests.support.triggers import audit_triggers_lifted
+
+ROOT = Path(__file__).parents[2]
+VERIFIER = ROOT / "audit" / "offline_verifier.py"
+VECTORS = json.loads((ROOT / "docs" / "audit-chain-vectors.json").read_text(encoding="utf-8"))
+TEST_PUBLIC_KEY = VECTORS["checkpoint"]["public_key"]
+
+# Run the script as `python -I offline_verifier.py ...` would, but with every package of the
+# project and Django made unimportable first: the editable install would otherwise put them
+# on the path even in isolated mode.
+STANDALONE = """
+import runpy, sys
+for name in ("django", "audit", "prevent_cases", "referrals", "panels", "tests"):
+    sys.modules[name] = None
+sys.argv = sys.argv[1:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+def _run(*args, flags: tuple[str, ...] = ("-c", STANDALONE)) -> subprocess.CompletedProcess:
+    # S603: the command line is built here from fixed parts and test files only.
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-I", *flags, str(VERIFIER), *map(str, args)],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env={},
+        check=False,
+    )
+
+
+def _first_line(result: subprocess.CompletedProcess) -> str:
+    return result.stdout.splitlines()[0]
+
+
+def _write(path: Path, bundle: dict) -> Path:
+    path.write_text(json.dumps(bundle), encoding="utf-8")
+    return path
+
+
+# The published vectors, without a database -----------------------------------------------
+
+
+def _vector_bundle() -> dict:
+    checkpoint = VECTORS["checkpoint"]
+    return {
+        "format": "prevent-audit-bundle/1",
+        "range": {"from": 1, "to": len(VECTORS["events"])},
+        "chain_size": len(VECTORS["events"]),
+        "events": [{**vector["event"], "hash": vector["hash"]} for vector in VECTORS["events"]],
+        "decisions": [VECTORS["decision"]["record"]],
+        "checkpoints": [{**checkpoint["statement"], "signature": checkpoint["signature"]}],
+        "public_keys": {checkpoint["key_id"]: checkpoint["public_key"]},
+    }
+
+
+@pytest.mark.parametrize("vector", VECTORS["events"], ids=[v["name"] for v in VECTORS["events"]])
+def test_verifier_reproduces_every_event_vector(vector):
+    assert offline_verifier.canonical_bytes(vector["event"]).decode() == vector["canonical"]
+    assert offline_verifier.event_hash(vector["event"]) == vector["hash"]
+
+
+def test_verifier_reproduces_the_decision_and_checkpoint_vectors():
+    decision, checkpoint = VECTORS["decision"], VECTORS["checkpoint"]
+    signed = offline_verifier.canonical_bytes(checkpoint["statement"])
+
+    assert offline_verifier.canonical_bytes(decision["record"]).decode() == decision["canonical"]
+    assert signed.decode() == checkpoint["signed_bytes"]
+    assert offline_verifier.key_id(bytes.fromhex(checkpoint["public_key"])) == checkpoint["key_id"]
+    verify = offline_verifier.signature_checker()
+    assert verify(bytes.fromhex(checkpoint["public_key"]), checkpoint["signature"], signed)
+
+
+def test_verifier_refuses_floats():
+    with pytest.raises(ValueError, match="float"):
+        offline_verifier.canonical_bytes({"payload": {"rows": 1.5}})
+
+
+def test_vectors_as_a_bundle_verify_standalone(tmp_path):
+    result = _run(_write(tmp_path / "bundle.json", _vector_bundle()))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout == "OK: events 1..4 verified, 1 decisions, 1 checkpoints\n"
+
+
+def test_without_cryptography_signatures_are_not_silently_skipped(tmp_path):
+    bundle = _write(tmp_path / "bundle.json", _vector_bundle())
+
+    # -S: no site-packages at all, so neither Django nor cryptography can be imported.
+    refused = _run(bundle, flags=("-S",))
+    allowed = _run(bundle, "--no-signatures", flags=("-S",))
+
+    assert refused.returncode == 2
+    assert "signatures were not checked" in refused.stdout
+    assert allowed.returncode == 0
+    assert allowed.stdout.endswith("1 checkpoints (signatures NOT checked)\n")
+
+
+@pytest.mark.parametrize("content", ["{not json", '{"format": "something-else/1"}', "[]"])
+def test_unreadable_input_exits_2(tmp_path, content):
+    path = tmp_path / "bundle.json"
+    path.write_text(content, encoding="utf-8")
+
+    result = _run(path)
+
+    assert result.returncode == 2
+    assert result.stdout.startswith("Cannot verify:")
+
+
+def test_a_key_swapped_into_the_bundle_is_caught_only_by_a_pinned_key(tmp_path):
+    """Whoever can rewrite a bundle can also sign with a key of their own and ship that key
+    in it; pinning the key the auditor was given out of band is what catches it."""
+    forger = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    forger_public = forger.public_key().public_bytes_raw()
+    bundle = _vector_bundle()
+    checkpoint = bundle["checkpoints"][0]
+    checkpoint["key_id"] = offline_verifier.key_id(forger_public)
+    checkpoint["signature"] = forger.sign(
+        offline_verifier.canonical_bytes(
+            {field: checkpoint[field] for field in offline_verifier.STATEMENT_FIELDS}
+        )
+    ).hex()
+    bundle["public_keys"] = {checkpoint["key_id"]: forger_public.hex()}
+    path = _write(tmp_path / "bundle.json", bundle)
+
+    trusting = _run(path)
+    pinned = _run(path, "--public-key", TEST_PUBLIC_KEY)
+
+    assert trusting.returncode == 0
+    assert pinned.returncode == 1
+    assert _first_line(pinned) == (
+        f"BROKEN at event 4: checkpoint at size 4 is signed by an untrusted key "
+        f"{checkpoint['key_id']}"
+    )
+
+
+# Bundles exported from a real record -----------------------------------------------------
+
+
+@pytest.fixture
+def checkpoint_dir(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
+    return settings.AUDIT_CHECKPOINT_DIR
+
+
+@pytest.fixture
+def record(db, user, agency, checkpoint_dir):
+    """Three referrals each shared with the council, and a signed checkpoint at the head."""
+    officer = user("northby.officer")
+    council = agency("Northby Council Channel Team")
+    for _ in range(3):
+        share(make_referral(officer), officer, council)
+    return checkpoint_write()
+
+
+def _export(*args: str) -> dict:
+    out = StringIO()
+    call_command("audit_export", *args, stdout=out)
+    return json.loads(out.getvalue())
+
+
+def _decision_event(bundle: dict) -> dict:
+    return next(e for e in bundle["events"] if e["type"] == "sharing_decision.recorded")
+
+
+def test_exported_record_verifies(record, tmp_path):
+    result = _run(_write(tmp_path / "bundle.json", _export()), "--public-key", TEST_PUBLIC_KEY)
+
+    assert result.returncode == 0, result.stdout
+    assert result.stdout == f"OK: events 1..{record.size} verified, 3 decisions, 1 checkpoints\n"
+
+
+def test_non_ascii_decision_text_survives_the_export(record, user, agency, tmp_path):
+    officer = user("northby.officer")
+    share(
+        make_referral(officer),
+        officer,
+        agency("Northby Council Channel Team"),
+        purpose="Cefnogi\u2019r panel \u2013 T\u00eem Atal Ynys M\u00f4n \U0001f3f4",
+    )
+
+    result = _run(_write(tmp_path / "bundle.json", _export()))
+
+    assert result.stdout.startswith(f"OK: events 1..{record.size + 2} verified, 4 decisions")
+
+
+def test_a_part_of_the_chain_verifies_on_its_own(record, tmp_path):
+    bundle = _export("--from", "3", "--to", "4")
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert result.stdout == "OK: events 3..4 verified, 1 decisions, 1 checkpoints\n"
+
+
+def test_changed_payload_value_is_named(record, tmp_path):
+    bundle = _export()
+    bundle["events"][1]["payload"]["reference"] = "NB-2026-9999"
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert result.returncode == 1
+    assert _first_line(result) == "BROKEN at event 2: altered: its hash does not match its content"
+
+
+def test_deleted_event_is_named(record, tmp_path):
+    bundle = _export()
+    del bundle["events"][2]
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == "BROKEN at event 3: missing: the next event in the bundle is 4"
+
+
+def test_rewritten_event_with_a_recomputed_hash_breaks_the_next_link(record, tmp_path):
+    bundle = _export()
+    event = bundle["events"][1]
+    event["payload"]["reference"] = "NB-2026-9999"
+    event["hash"] = event_hash(event)
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == "BROKEN at event 3: does not link to the event before it"
+
+
+def test_history_rewritten_to_the_end_is_caught_by_the_signed_checkpoint(record, tmp_path):
+    bundle = _export()
+    bundle["events"][1]["payload"]["reference"] = "NB-2026-9999"
+    prev_hash = bundle["events"][0]["hash"]
+    for event in bundle["events"][1:]:
+        event["prev_hash"] = prev_hash
+        event["hash"] = prev_hash = event_hash(event)
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event {record.size}: differs from the signed checkpoint at this size"
+    )
+
+
+def test_edited_decision_justification_is_named(record, tmp_path):
+    bundle = _export()
+    event = _decision_event(bundle)
+    decision = next(d for d in bundle["decisions"] if d["id"] == event["target_id"])
+    decision["justification"] = "Changed afterwards to look better."
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event {event['seq']}: decision {decision['id']} was altered after it "
+        "was recorded"
+    )
+
+
+def test_decision_left_out_of_the_bundle_is_named(record, tmp_path):
+    bundle = _export()
+    event = _decision_event(bundle)
+    bundle["decisions"] = [d for d in bundle["decisions"] if d["id"] != event["target_id"]]
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event {event['seq']}: decision {event['target_id']} is missing from the bundle"
+    )
+
+
+def test_replaced_checkpoint_head_hash_is_caught_by_its_signature(record, tmp_path):
+    bundle = _export()
+    bundle["checkpoints"][0]["head_hash"] = bundle["events"][-2]["hash"]
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event {record.size}: checkpoint at size {record.size} has an invalid signature"
+    )
+
+
+def test_forged_checkpoint_signature_is_named(record, tmp_path):
+    bundle = _export()
+    checkpoint = bundle["checkpoints"][0]
+    forger = Ed25519PrivateKey.from_private_bytes(bytes(range(32)))
+    checkpoint["signature"] = forger.sign(
+        offline_verifier.canonical_bytes(
+            {field: checkpoint[field] for field in offline_verifier.STATEMENT_FIELDS}
+        )
+    ).hex()
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event {record.size}: checkpoint at size {record.size} has an invalid signature"
+    )
+
+
+def _cut_tail_after(seq: int, *, with_checkpoints: bool, checkpoint_dir: Path) -> None:
+    """Play an attacker with the table owner's rights cutting the end off the chain."""
+    with audit_triggers_lifted(connection), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq > %s", [seq])
+        if with_checkpoints:
+            cursor.execute("DELETE FROM audit_checkpoint")
+    if with_checkpoints:
+        for file in checkpoint_dir.iterdir():
+            file.unlink()
+
+
+def test_cut_tail_is_caught_by_the_checkpoint_in_the_bundle(record, tmp_path, checkpoint_dir):
+    _cut_tail_after(2, with_checkpoints=False, checkpoint_dir=checkpoint_dir)
+
+    result = _run(_write(tmp_path / "bundle.json", _export()))
+
+    assert _first_line(result) == (
+        f"BROKEN at event 3: missing: the chain has 2 events but a checkpoint signed {record.size}"
+    )
+
+
+def test_cut_tail_with_its_checkpoints_is_caught_by_a_checkpoint_the_auditor_kept(
+    record, tmp_path, checkpoint_dir
+):
+    # Given an auditor who kept the checkpoint file from an earlier visit
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    for file in checkpoint_dir.iterdir():
+        (kept / file.name).write_text(file.read_text())
+    # When the tail is cut together with every checkpoint the system holds, and re-exported
+    _cut_tail_after(2, with_checkpoints=True, checkpoint_dir=checkpoint_dir)
+    bundle = _write(tmp_path / "bundle.json", _export())
+
+    # Then the bundle alone looks whole, and the kept checkpoint shows it is not
+    alone = _run(bundle, "--public-key", TEST_PUBLIC_KEY)
+    with_kept = _run(bundle, "--public-key", TEST_PUBLIC_KEY, "--checkpoint", kept)
+
+    assert alone.stdout == "OK: events 1..2 verified, 1 decisions, 0 checkpoints\n"
+    assert with_kept.returncode == 1
+    assert _first_line(with_kept) == (
+        f"BROKEN at event 3: missing: the chain has 2 events but a checkpoint signed {record.size}"
+    )

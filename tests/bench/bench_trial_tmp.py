@@ -1,0 +1,123 @@
+"""Audit chain benchmark: sharing decisions per second from 1 and 16 writer processes, and
+audit_verify over a million synthetic events. Run it with `make bench-audit`.
+
+It drops and recreates the database named in DATABASE_URL (only if the name contains
+"bench"), prints its figures and asserts nothing about timing. docs/benchmarks.md records
+the figures and what they mean.
+"""
+
+import os
+import platform
+from time import perf_counter
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prevent_cases.settings.base")
+django.setup()
+
+from django.conf import settings  # noqa: E402  (settings exist only after setup)
+from django.db import connection  # noqa: E402
+
+from prevent_cases.demo.seed import seed_people  # noqa: E402
+from referrals.services import grants_rebuild_recorded  # noqa: E402
+from tests.bench.chain_check import chain_shape  # noqa: E402
+from tests.bench.database import recreate_and_migrate  # noqa: E402
+from tests.bench.report import line, percentile_ms, table  # noqa: E402
+from tests.bench.synthetic import extend_chain  # noqa: E402
+from tests.bench.verify_runs import VERIFIERS, measure_in_fresh_process  # noqa: E402
+from tests.bench.writers import plan_writers, run_writers  # noqa: E402
+
+# (writers, decisions each): the same 2,400-odd decisions' worth of work either way would
+# take too long single-threaded, so the lone writer does fewer.
+WRITER_RUNS = ((1, 50),)
+TARGET_DECISIONS_PER_SECOND = 300
+# Verification is timed at two chain lengths to show its memory does not grow with them.
+CHAIN_SIZES = (20_000, 60_000)
+TARGET_EVENTS_PER_SECOND = 100_000
+
+
+def bench_writers() -> None:
+    line("1. Sharing decisions through referrals.services.referral_share")
+    rows = []
+    for writers, per_writer in WRITER_RUNS:
+        run = run_writers(plan_writers(writers, per_writer))
+        shape = chain_shape()
+        rows.append(
+            (
+                writers,
+                run.decisions,
+                f"{run.seconds:.2f}",
+                f"{run.per_second:.0f}",
+                percentile_ms(run.latencies, 50),
+                percentile_ms(run.latencies, 95),
+                percentile_ms(run.latencies, 99),
+            )
+        )
+        line(f"   after {writers} writer(s), chain check: {shape}")
+    line()
+    table(("writers", "decisions", "seconds", "decisions/s", "p50 ms", "p95 ms", "p99 ms"), rows)
+    difference = grants_rebuild_recorded(apply=False)
+    line(
+        f"   grants_rebuild dry run: {difference.added} to add, {difference.removed} to "
+        f"remove, {difference.unchanged} unchanged"
+    )
+    line(f"   target: {TARGET_DECISIONS_PER_SECOND} decisions/s at 16 writers")
+    line()
+
+
+def bench_verification() -> None:
+    line("2. audit_verify over a long synthetic chain (events appended by COPY)")
+    rows = []
+    for size in CHAIN_SIZES:
+        started = perf_counter()
+        added = extend_chain(size)
+        line(f"   generated {added} events to reach {size} in {perf_counter() - started:.0f} s")
+        for verifier in VERIFIERS:
+            run = measure_in_fresh_process(verifier)
+            rows.append(
+                (
+                    verifier,
+                    run.events,
+                    "OK" if run.ok else "BROKEN",
+                    run.decisions,
+                    f"{run.seconds:.1f}",
+                    f"{run.per_second:,.0f}",
+                    f"{run.baseline_mib:.0f}",
+                    f"{run.peak_growth_mib:.1f}",
+                )
+            )
+    line()
+    table(
+        (
+            "verifier",
+            "events",
+            "result",
+            "decisions",
+            "seconds",
+            "events/s",
+            "RSS before MiB",
+            "peak growth MiB",
+        ),
+        rows,
+    )
+    line(f"   target: {TARGET_EVENTS_PER_SECOND:,} events/s, memory flat in chain length")
+    line()
+
+
+def main() -> None:
+    # Production runs with DEBUG off; the Makefile sets DEBUG=true only so the settings
+    # load without ALLOWED_HOSTS. Left on, every query would also be logged in memory.
+    settings.DEBUG = False
+    version = recreate_and_migrate()
+    line(
+        f"Audit benchmark on {connection.settings_dict['NAME']}: PostgreSQL {version}, "
+        f"Python {platform.python_version()}, {os.cpu_count()} CPUs"
+    )
+    seed_people()
+    line()
+    bench_writers()
+    bench_verification()
+
+
+if __name__ == "__main__":
+    main()
