@@ -63,10 +63,11 @@ chromium-installed:
 	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
 
-lint: $(STAMPS)/python-deps ## ruff, the layer contract, migrations and deploy checks
+lint: $(STAMPS)/python-deps ## ruff, the layer contract, the case-query lint, migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/python -m tests.lint.case_queries
 	$(MAKE) --no-print-directory migrations-check
 
 migrations-check:

@@ -118,3 +118,9 @@ def grants_rebuild() -> GrantDifference:
         if key[0] in existing_referrals
     }
     return _apply(_existing(), desired)
+
+
+def grants_tidy() -> int:
+    """Remove expired grant rows; return how many went."""
+    deleted, _ = ReferralGrant.objects.filter(expires_at__lte=timezone.now()).delete()
+    return deleted

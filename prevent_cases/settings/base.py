@@ -224,6 +224,8 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULE = {
     # Sign the audit chain head every quarter of an hour.
     "audit-checkpoint": {"task": "audit.checkpoint_write", "schedule": 15 * 60},
+    # Remove grant rows past their expiry every hour (access already ended at the expiry).
+    "grants-tidy": {"task": "referrals.grants_tidy", "schedule": 60 * 60},
 }
 
 # The audit chain. The checkpoint signing key (base64 of a 32-byte Ed25519 seed) comes

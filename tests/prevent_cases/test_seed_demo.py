@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.roles import Role
+from referrals.selectors import referral_list_for_user
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_seed_is_idempotent():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert _counts() == first
-    assert "added 0 areas, 0 agencies, 0 users" in out.getvalue()
+    assert "added 0 areas, 0 agencies, 0 users, 0 referrals" in out.getvalue()
 
 
 def test_every_role_is_seeded_in_at_least_two_areas():
@@ -58,3 +59,16 @@ def test_demo_data_has_no_real_looking_contact_details():
     call_command("seed_demo", stdout=StringIO())
     domains = {email.split("@")[1] for email in User.objects.values_list("email", flat=True)}
     assert domains == {"example.org"}
+
+
+def test_seeded_cases_leave_a_valid_chain_and_something_for_every_role(settings, tmp_path):
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path
+    call_command("seed_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("audit_verify", stdout=out)
+    assert "Audit chain verified" in out.getvalue()
+    for username in ("northby.officer", "northby.chair", "northby.health", "southmere.officer"):
+        membership = User.objects.get(username=username).membership
+        assert referral_list_for_user(membership=membership).exists(), username
+    provider = User.objects.get(username="northby.provider").membership
+    assert not referral_list_for_user(membership=provider).exists()

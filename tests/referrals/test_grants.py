@@ -14,6 +14,7 @@ from prevent_cases.exceptions import NotFound
 from referrals.models import ReferralGrant
 from referrals.selectors import referral_get_for_user, referral_list_for_user
 from referrals.services import referral_decision_revoke
+from referrals.tasks import grants_tidy_task
 from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db
@@ -93,3 +94,19 @@ def test_rebuild_grants_restores_tampered_grants_and_reports_the_difference(
     out = StringIO()
     call_command("rebuild_grants", "--check", stdout=out)
     assert "0 added, 0 removed, 2 unchanged" in out.getvalue()
+
+
+def test_tidying_removes_only_expired_grant_rows(referral, officer, agency):
+    share(referral, officer, agency(HEALTH_AGENCY), categories=(Category.IDENTITY,))
+    share(
+        referral,
+        officer,
+        agency("Northby College"),
+        categories=(Category.IDENTITY,),
+        expires_at=timezone.now() + datetime.timedelta(days=1),
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=2)):
+        assert grants_tidy_task.delay().get() == 1
+    assert list(ReferralGrant.objects.values_list("group__agency__name", flat=True)) == [
+        HEALTH_AGENCY
+    ]

@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand
 
 from prevent_cases.demo.accounts import demo_sign_ins
+from prevent_cases.demo.cases import seed_cases
 from prevent_cases.demo.seed import seed_people
 
 
@@ -19,11 +20,13 @@ class Command(BaseCommand):
     def handle(self, *args, list_json: bool, **options) -> None:
         # Seeding first means every sign-in printed, JSON or not, works.
         added = seed_people()
+        added["referrals"] = seed_cases()
         if list_json:
             self.stdout.write(json.dumps(demo_sign_ins(), indent=2))
             return
         self.stdout.write(
-            "Demo data: added {areas} areas, {agencies} agencies, {users} users.".format(**added)
+            "Demo data: added {areas} areas, {agencies} agencies, {users} users, "
+            "{referrals} referrals.".format(**added)
         )
         self.stdout.write("\nDemo sign-ins (synthetic accounts, one password for all):")
         rows = demo_sign_ins()

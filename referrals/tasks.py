@@ -1,0 +1,12 @@
+"""Background tasks of the referrals app."""
+
+from celery import shared_task
+
+
+@shared_task(name="referrals.grants_tidy")
+def grants_tidy_task() -> int:
+    """Delete grant rows whose expiry has passed. Access already ended at the expiry (the
+    selectors filter on it); this only keeps the table small. Safe to run twice."""
+    from referrals.grants import grants_tidy
+
+    return grants_tidy()
