@@ -37,6 +37,10 @@ class Area(BaseModel):
 
     name = models.CharField(max_length=120, unique=True)
     code = models.SlugField(max_length=40, unique=True)
+    # The local-authority team whose Channel panel takes referrals progressed in this area.
+    panel_agency = models.ForeignKey(
+        "Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="panel_for"
+    )
 
     class Meta:
         ordering = ["name"]

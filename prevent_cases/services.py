@@ -1,10 +1,11 @@
 """Writes about users and agencies."""
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 
 from prevent_cases.models import Agency, Area, Membership, User
-from prevent_cases.roles import CONTENT_ROLES
+from prevent_cases.roles import CONTENT_ROLES, AgencyKind
 
 
 def system_health() -> dict[str, object]:
@@ -56,3 +57,12 @@ def user_create_with_membership(
     if role in CONTENT_ROLES:
         user.groups.add(agency.group)
     return user
+
+
+def area_panel_agency_set(*, area: Area, agency: Agency) -> Area:
+    """Name the local-authority team whose Channel panel takes the area's referrals."""
+    if agency.kind != AgencyKind.LOCAL_AUTHORITY or agency.area_id != area.pk:
+        raise ValidationError({"panel_agency": ["Choose a local-authority agency in this area."]})
+    area.panel_agency = agency
+    area.save(update_fields=["panel_agency", "updated_at"])
+    return area

@@ -1,6 +1,7 @@
 """People referred, their referrals, and the grants that let other agencies see them."""
 
 import secrets
+import uuid
 
 from django.conf import settings
 from django.db import models
@@ -8,6 +9,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from audit.vocabulary import Category
 from prevent_cases.models import Agency, Area, BaseModel
+from referrals.vocabulary import Deconfliction, Sector, Sex, SignpostService
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -24,17 +26,106 @@ def category_codename(category: str) -> str:
 
 
 class Subject(BaseModel):
-    """The person referred. Every field here is in the identity and contact category."""
+    """The person referred. Each field belongs to one information category (see
+    referrals.categories), and is shown only to agencies holding that category."""
 
     given_names = models.CharField(max_length=150)
     family_name = models.CharField(max_length=150)
+    # Other names and spellings: a misspelt name on a later referral must not hide an
+    # earlier one.
+    aliases = models.JSONField(default=list, blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    estimated_age = models.PositiveSmallIntegerField(null=True, blank=True)
+    sex = models.CharField(max_length=16, choices=Sex.choices, default=Sex.NOT_KNOWN)
+    gender_identity = models.CharField(max_length=80, blank=True, default="")
+    address = models.TextField(blank=True, default="")
+    postcode = models.CharField(max_length=10, blank=True, default="")
+    phone = models.CharField(max_length=40, blank=True, default="")
+    email = models.EmailField(blank=True, default="")
+    nationality = models.CharField(max_length=80, blank=True, default="")
+    first_language = models.CharField(max_length=80, blank=True, default="")
+    interpreter_needed = models.BooleanField(default=False)
+    pnc_number = models.CharField(
+        "Police National Computer number", max_length=20, blank=True, default=""
+    )
+    is_child = models.BooleanField(default=False)
+    parent_guardian_name = models.CharField(max_length=200, blank=True, default="")
+    parent_guardian_contact = models.CharField(max_length=200, blank=True, default="")
+    school = models.CharField(max_length=200, blank=True, default="")
+    # Lower-case, accent-free "given family aliases" for duplicate matching.
+    match_key = models.CharField(max_length=600, blank=True, default="", db_index=True)
 
     class Meta:
         ordering = ["family_name", "given_names", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(estimated_age__isnull=True) | models.Q(estimated_age__lte=120),
+                name="subject_estimated_age_plausible",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Subject {self.id}"
+
+
+class ConcernTypeVersion(BaseModel):
+    """One published list of types of concern (the Home Office has changed it often)."""
+
+    name = models.CharField(max_length=80, unique=True)
+    valid_from = models.DateField()
+
+    class Meta:
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ConcernType(BaseModel):
+    version = models.ForeignKey(ConcernTypeVersion, on_delete=models.PROTECT, related_name="types")
+    code = models.SlugField(max_length=60)
+    label = models.CharField(max_length=200)
+    position = models.PositiveSmallIntegerField(default=0)
+    # Where an older category sits in the current list, for year-on-year tables.
+    current_equivalent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="older_equivalents"
+    )
+
+    class Meta:
+        ordering = ["version", "position", "label"]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "code"], name="concern_type_unique_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class AgeBandVersion(BaseModel):
+    """One published set of age bands. Bands are derived from the date of birth and never
+    stored instead of it."""
+
+    name = models.CharField(max_length=80, unique=True)
+    valid_from = models.DateField()
+
+    class Meta:
+        ordering = ["-valid_from"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AgeBand(BaseModel):
+    version = models.ForeignKey(AgeBandVersion, on_delete=models.PROTECT, related_name="bands")
+    label = models.CharField(max_length=40)
+    min_age = models.PositiveSmallIntegerField()
+    max_age = models.PositiveSmallIntegerField(null=True, blank=True)  # none: and over
+
+    class Meta:
+        ordering = ["version", "min_age"]
+
+    def __str__(self) -> str:
+        return self.label
 
 
 class ReferralStatus(models.TextChoices):
@@ -60,10 +151,45 @@ class Referral(BaseModel):
         max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
     )
     received_on = models.DateField()
-    concern_summary = models.TextField()  # concern narrative category
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_logged"
     )
+    # Who referred (concern narrative category).
+    referrer_name = models.CharField(max_length=200, blank=True, default="")
+    referrer_role = models.CharField(max_length=200, blank=True, default="")
+    referrer_organisation = models.CharField(max_length=200, blank=True, default="")
+    referrer_sector = models.CharField(max_length=20, choices=Sector.choices, default=Sector.OTHER)
+    # The concern (concern narrative category).
+    concern_summary = models.TextField()
+    concern_type = models.ForeignKey(
+        ConcernType, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals"
+    )
+    existing_involvement = models.TextField(blank=True, default="")
+    person_aware = models.BooleanField(null=True, blank=True)
+    # Wider safeguarding needs (health category).
+    send_needs = models.BooleanField("Special educational needs and disabilities", default=False)
+    mental_health = models.BooleanField(default=False)
+    neurodiversity = models.BooleanField(default=False)
+    # Screening, the police gateway assessment (screening category). Deconfliction is a
+    # status only: no detail of any investigation is ever stored.
+    deconfliction = models.CharField(
+        max_length=16, choices=Deconfliction.choices, default=Deconfliction.NOT_CHECKED
+    )
+    screening_notes = models.TextField(blank=True, default="")
+    outcome = models.CharField(max_length=24, blank=True, default="")
+    signposted_to = models.CharField(
+        max_length=32, choices=SignpostService.choices, blank=True, default=""
+    )
+    outcome_rationale = models.TextField(blank=True, default="")
+    screened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_screened",
+    )
+    screened_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReferralQuerySet.as_manager()
 
@@ -86,6 +212,27 @@ class Referral(BaseModel):
 
     def __str__(self) -> str:
         return self.reference
+
+
+class ReferralTransition(models.Model):
+    """One step of a referral's workflow, kept for its history page and business rules."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="transitions")
+    from_status = models.CharField(max_length=16, choices=ReferralStatus.choices)
+    to_status = models.CharField(max_length=16, choices=ReferralStatus.choices)
+    event = models.CharField(max_length=32)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referral_transitions"
+    )
+    created_at = models.DateTimeField()
+    reason = models.TextField(blank=True, default="")
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.from_status} -> {self.to_status}"
 
 
 class ReferralGrant(GroupObjectPermissionBase):

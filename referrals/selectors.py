@@ -7,7 +7,9 @@ lists leave it out and single fetches raise the same NotFound as for a missing i
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.db import connection
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import SharingDecision
@@ -15,7 +17,8 @@ from audit.vocabulary import Category
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Agency, Membership
 from prevent_cases.policy import handles_case_content, visible_categories
-from referrals.models import Referral, ReferralGrant
+from referrals.matching import Match, normalise, rank
+from referrals.models import ConcernType, Referral, ReferralGrant, Subject, category_codename
 
 ALL_CATEGORIES = frozenset(Category.values)
 
@@ -135,3 +138,95 @@ def decision_for_referral(
     if decision is None:
         raise NotFound("No such decision on this referral.")
     return decision
+
+
+# Candidates read from the database before scoring; bounded so a common name cannot make
+# intake slow. The scorer, not this limit, decides what is shown.
+MATCH_CANDIDATE_LIMIT = 500
+TRIGRAM_FLOOR = 0.3
+
+
+def _subjects_with_identity(agency: Agency) -> QuerySet[Subject]:
+    """Subjects whose identity the agency holds: it owns a referral about them, or a live
+    grant gives it the identity category of one."""
+    now = timezone.now()
+    owned = Referral.objects.filter(owning_agency_id=agency.pk, subject=OuterRef("pk"))
+    granted = ReferralGrant.objects.filter(
+        group_id=agency.group_id,
+        permission__codename=category_codename(Category.IDENTITY),
+        content_object__subject=OuterRef("pk"),
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    return Subject.objects.filter(Exists(owned) | Exists(granted))
+
+
+def _preselect(subjects: QuerySet[Subject], *, given_names: str, family_name: str, dob):
+    query = normalise(f"{given_names} {family_name}")
+    by_dob = Q(date_of_birth=dob) if dob else Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        return subjects.annotate(similarity=TrigramWordSimilarity(query, "match_key")).filter(
+            Q(similarity__gte=TRIGRAM_FLOOR) | by_dob
+        )
+    starts = {name[:2] for name in (normalise(given_names), normalise(family_name)) if name}
+    by_name = Q(pk__in=[])
+    for start in starts:
+        by_name |= Q(match_key__contains=start)
+    return subjects.filter(by_name | by_dob)
+
+
+@dataclass(frozen=True)
+class SubjectMatch:
+    subject: Subject
+    score: float
+    referral_count: int
+
+
+def subject_matches_for_user(
+    *, membership: Membership | None, given_names: str, family_name: str, date_of_birth
+) -> list[SubjectMatch]:
+    """Possible earlier subjects, best first, among those whose identity the member's
+    agency holds. Never reveals a subject the agency may not see."""
+    if not handles_case_content(membership) or not (given_names or family_name):
+        return []
+    candidates = _preselect(
+        _subjects_with_identity(membership.agency),
+        given_names=given_names,
+        family_name=family_name,
+        dob=date_of_birth,
+    ).values_list("id", "match_key", "date_of_birth")[:MATCH_CANDIDATE_LIMIT]
+    ranked: list[Match] = rank(
+        list(candidates), name=f"{given_names} {family_name}", date_of_birth=date_of_birth
+    )
+    ids = [match.subject_id for match in ranked]
+    subjects = Subject.objects.in_bulk(ids)
+    # Earlier referrals the agency itself may see: cumulative risk shows at intake, and a
+    # referral the agency may not see is not even counted.
+    counts = dict(
+        referral_list_for_user(membership=membership)
+        .filter(subject_id__in=ids)
+        .order_by()
+        .values("subject_id")
+        .annotate(n=Count("id"))
+        .values_list("subject_id", "n")
+    )
+    return [
+        SubjectMatch(subjects[m.subject_id], m.score, counts.get(m.subject_id, 0)) for m in ranked
+    ]
+
+
+def subject_get_for_linking(*, membership: Membership, subject_id: uuid.UUID) -> Subject:
+    """A subject the member may link a new referral to; NotFound if it may not see them."""
+    subject = _subjects_with_identity(membership.agency).filter(pk=subject_id).first()
+    if subject is None:
+        raise NotFound("No person with that id.")
+    return subject
+
+
+def current_concern_types() -> QuerySet[ConcernType]:
+    """The types of concern in the newest list already in force."""
+    today = timezone.localdate()
+    return ConcernType.objects.filter(
+        version__valid_from__lte=today,
+        version=ConcernType.objects.filter(version__valid_from__lte=today)
+        .order_by("-version__valid_from")
+        .values("version")[:1],
+    ).order_by("position")

@@ -1,8 +1,8 @@
 """Every consequential write about referrals: intake and the sharing decisions on them."""
 
-import datetime
-
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from audit.chain import append_event
 from audit.decision_rules import DecisionInput
@@ -14,9 +14,12 @@ from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.policy import handles_case_content
 from prevent_cases.roles import Role
 from referrals.grants import CASE_TYPE, GrantDifference, grants_rebuild, grants_recompute
-from referrals.models import Referral, Subject
+from referrals.intake import ReferralIntake, is_child
+from referrals.intake import raise_if_invalid as raise_intake_errors
+from referrals.matching import match_key, normalise
+from referrals.models import ConcernType, Referral, Subject
 from referrals.permissions import may_share
-from referrals.selectors import held_categories
+from referrals.selectors import current_concern_types, held_categories, subject_get_for_linking
 
 REFERENCE_ATTEMPTS = 5
 
@@ -35,31 +38,97 @@ def _insert_with_fresh_reference(referral: Referral) -> Referral:
     return referral
 
 
+SUBJECT_FIELDS = (
+    "given_names",
+    "family_name",
+    "date_of_birth",
+    "estimated_age",
+    "sex",
+    "gender_identity",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "nationality",
+    "first_language",
+    "interpreter_needed",
+    "pnc_number",
+    "parent_guardian_name",
+    "parent_guardian_contact",
+    "school",
+)
+REFERRAL_FIELDS = (
+    "received_on",
+    "referrer_name",
+    "referrer_role",
+    "referrer_organisation",
+    "referrer_sector",
+    "concern_summary",
+    "existing_involvement",
+    "person_aware",
+    "send_needs",
+    "mental_health",
+    "neurodiversity",
+)
+
+
+def _new_subject(intake: ReferralIntake) -> Subject:
+    subject = Subject(
+        **{name: getattr(intake, name) for name in SUBJECT_FIELDS},
+        aliases=[alias.strip() for alias in intake.aliases if alias.strip()],
+        is_child=is_child(intake),
+    )
+    subject.match_key = match_key(subject.given_names, subject.family_name, subject.aliases)
+    subject.full_clean()
+    subject.save(force_insert=True)
+    return subject
+
+
+def _linked_subject(membership: Membership, intake: ReferralIntake) -> Subject:
+    subject = subject_get_for_linking(membership=membership, subject_id=intake.linked_subject_id)
+    # The name as typed this time becomes an alias, so the next search finds both spellings.
+    typed = f"{intake.given_names} {intake.family_name}".strip()
+    known = {normalise(f"{subject.given_names} {subject.family_name}")}
+    known.update(normalise(alias) for alias in subject.aliases)
+    if normalise(typed) not in known:
+        subject.aliases = [*subject.aliases, typed]
+        subject.match_key = match_key(subject.given_names, subject.family_name, subject.aliases)
+        subject.save(update_fields=["aliases", "match_key", "updated_at"])
+    return subject
+
+
+def _intake_relations(intake: ReferralIntake) -> tuple[Area, ConcernType | None]:
+    area = Area.objects.filter(pk=intake.area_id).first()
+    concern_type = None
+    if intake.concern_type_id:
+        concern_type = current_concern_types().filter(pk=intake.concern_type_id).first()
+    errors = {}
+    if area is None:
+        errors["area"] = ["Choose the area (local authority) responsible."]
+    if intake.concern_type_id and concern_type is None:
+        errors["concern_type"] = ["Choose a type of concern from the current list."]
+    if errors:
+        raise ValidationError(errors)
+    return area, concern_type
+
+
 @transaction.atomic
-def referral_create(
-    *,
-    actor: User,
-    membership: Membership,
-    area: Area,
-    given_names: str,
-    family_name: str,
-    date_of_birth: datetime.date | None,
-    received_on: datetime.date,
-    concern_summary: str,
-) -> Referral:
-    """Log a referral; the actor's agency owns it."""
+def referral_create(*, actor: User, membership: Membership, intake: ReferralIntake) -> Referral:
+    """Log a referral; the actor's agency owns it. Links to an earlier subject when asked."""
     if not (handles_case_content(membership) and membership.role == Role.PREVENT_OFFICER):
         raise AccessDenied("Only Prevent officers may log referrals (needs: prevent officer).")
-    subject = Subject(given_names=given_names, family_name=family_name, date_of_birth=date_of_birth)
-    subject.full_clean()
-    subject.save()
+    raise_intake_errors(intake, today=timezone.localdate())
+    area, concern_type = _intake_relations(intake)
+    linked = intake.linked_subject_id is not None
+    subject = _linked_subject(membership, intake) if linked else _new_subject(intake)
     referral = Referral(
         owning_agency_id=membership.agency_id,
         area=area,
         subject=subject,
-        received_on=received_on,
-        concern_summary=concern_summary,
+        concern_type=concern_type,
         created_by=actor,
+        status_changed_at=timezone.now(),
+        **{name: getattr(intake, name) for name in REFERRAL_FIELDS},
     )
     referral.full_clean(exclude=["reference"])
     _insert_with_fresh_reference(referral)
@@ -69,7 +138,12 @@ def referral_create(
         agency=membership.agency_id,
         target_type=CASE_TYPE,
         target_id=referral.pk,
-        payload={"reference": referral.reference, "area": area.pk, "subject": subject.pk},
+        payload={
+            "reference": referral.reference,
+            "area": area.pk,
+            "subject": subject.pk,
+            "linked_subject": linked,
+        },
     )
     return referral
 

@@ -5,6 +5,7 @@ import datetime
 from audit.decision_rules import DecisionInput
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.models import Agency, User
+from referrals.intake import ReferralIntake
 from referrals.models import Referral
 from referrals.services import referral_create, referral_share
 
@@ -31,10 +32,9 @@ def decision_input(**overrides) -> DecisionInput:
     return DecisionInput(**values)
 
 
-def make_referral(officer: User, **overrides) -> Referral:
-    membership = officer.membership
+def intake(officer: User, **overrides) -> ReferralIntake:
     values = {
-        "area": membership.agency.area,
+        "area_id": officer.membership.agency.area_id,
         "given_names": "Alex",
         "family_name": "Testperson",
         "date_of_birth": datetime.date(2009, 5, 17),
@@ -42,7 +42,13 @@ def make_referral(officer: User, **overrides) -> Referral:
         "concern_summary": "Synthetic concern: shared extremist material in class.",
     }
     values.update(overrides)
-    return referral_create(actor=officer, membership=membership, **values)
+    return ReferralIntake(**values)
+
+
+def make_referral(officer: User, **overrides) -> Referral:
+    return referral_create(
+        actor=officer, membership=officer.membership, intake=intake(officer, **overrides)
+    )
 
 
 def share(referral: Referral, by: User, to: Agency, **overrides):

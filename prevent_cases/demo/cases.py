@@ -15,6 +15,7 @@ from audit.decision_rules import DecisionInput
 from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.demo.accounts import DEMO_AREAS
 from prevent_cases.models import Agency, User
+from referrals.intake import ReferralIntake
 from referrals.models import Referral
 from referrals.services import referral_create, referral_decision_revoke, referral_share
 
@@ -71,16 +72,15 @@ def _seed_area(area_name: str, fake: Faker, rng: random.Random) -> int:
     for number in range(REFERRALS_PER_AREA):
         is_child = rng.random() < 0.54  # national figure: 54% of referrals are under 18
         age = rng.randint(11, 17) if is_child else rng.randint(18, 55)
-        referral = referral_create(
-            actor=officer,
-            membership=membership,
-            area=membership.agency.area,
+        intake = ReferralIntake(
+            area_id=membership.agency.area_id,
             given_names=fake.first_name_male() if rng.random() < 0.89 else fake.first_name(),
             family_name=fake.last_name(),
             date_of_birth=today - datetime.timedelta(days=age * 365 + rng.randint(0, 364)),
             received_on=today - datetime.timedelta(days=rng.randint(0, 60)),
             concern_summary=rng.choice(CONCERNS),
         )
+        referral = referral_create(actor=officer, membership=membership, intake=intake)
         if number % 3 == 0:
             referral_share(
                 actor=officer,

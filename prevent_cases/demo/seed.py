@@ -12,7 +12,12 @@ from prevent_cases.demo.accounts import (
     demo_username,
 )
 from prevent_cases.models import Agency, Area, User
-from prevent_cases.services import agency_create, area_create, user_create_with_membership
+from prevent_cases.services import (
+    agency_create,
+    area_create,
+    area_panel_agency_set,
+    user_create_with_membership,
+)
 
 SEED = 2026
 
@@ -49,4 +54,7 @@ def seed_people() -> dict[str, int]:
                 role=account.role,
             )
             added["users"] += 1
+        if area.panel_agency_id is None:
+            panel = Agency.objects.get(name=f"{demo_area.name} Council Channel Team")
+            area_panel_agency_set(area=area, agency=panel)
     return added

@@ -87,7 +87,7 @@ def _walk_events_as_text(report: VerificationReport) -> None:
             payload,
             linked,
             stored,
-        ) in rows:  # noqa: E501
+        ) in rows:
             if seq != expected_seq:
                 report.findings.append(Finding(expected_seq, f"missing: the next event is {seq}"))
                 return

@@ -1,0 +1,264 @@
+"""The auditors' workspace in a real browser: filtering and exporting sharing decisions,
+reviewing one, seeing who viewed a case, and verifying the audit chain."""
+
+import csv
+import io
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from audit.exports import COLUMNS
+from audit.services import case_viewed_recorded
+from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
+from prevent_cases.models import Agency, User
+from referrals.grants import CASE_TYPE
+from referrals.models import Referral
+from tests.browser.accessibility import assert_no_axe_violations, assert_one_h1
+from tests.browser.journeys import sign_in
+from tests.factories import make_referral, share
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def officer(demo_people) -> User:
+    return User.objects.select_related("membership__agency").get(username="northby.officer")
+
+
+@pytest.fixture
+def referral(officer) -> Referral:
+    """A Northby referral with three decisions: two shares and one refusal to share."""
+    referral = make_referral(officer)
+    share(referral, officer, Agency.objects.get(name="Northby NHS Trust"))
+    share(
+        referral,
+        officer,
+        Agency.objects.get(name="Northby College"),
+        categories=("identity",),
+        legal_basis=LegalBasis.CONSENT,
+        consent_status=ConsentStatus.GIVEN,
+        consent_reason="",
+    )
+    share(
+        referral,
+        officer,
+        Agency.objects.get(name="Northby Probation Service"),
+        action=DecisionAction.WITHHOLD,
+        categories=("concern",),
+    )
+    return referral
+
+
+def assert_accessible(page: Page) -> None:
+    assert_one_h1(page)
+    assert_no_axe_violations(page)
+
+
+def decision_count(page: Page):
+    """The sentence above the table that says how many decisions match."""
+    return page.get_by_role("main").get_by_text(re.compile(r"\b\d+ decisions?\."))
+
+
+def test_auditor_filters_the_decisions_and_downloads_them(
+    page: Page, live_server, referral: Referral
+):
+    """The list counts every decision in the area; a filter narrows it; the CSV follows."""
+    sign_in(page, live_server, "northby.auditor")
+
+    page.get_by_role("link", name="Sharing decisions").click()
+
+    expect(page).to_have_title("Sharing decisions \N{EN DASH} Prevent case management")
+    expect(decision_count(page)).to_contain_text("3 decisions.")
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(4)  # and the header
+    assert_accessible(page)
+
+    # When the auditor keeps only decisions to withhold
+    filters = page.get_by_role("form", name="Filter decisions")
+    filters.get_by_label("Shared, withheld or revoked").select_option(label="Withheld")
+    filters.get_by_role("button", name="Apply filters").click()
+
+    # Then the count and the table follow, and the filter stays chosen
+    expect(decision_count(page)).to_contain_text("1 decision.")
+    expect(page.get_by_role("table")).to_contain_text("Northby Probation Service")
+    expect(page.get_by_role("table")).not_to_contain_text("Northby NHS Trust")
+    expect(filters.get_by_label("Shared, withheld or revoked")).to_have_value("withhold")
+    assert_accessible(page)
+
+    # When they download what they see
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download these as CSV").click()
+    download = download_info.value
+
+    # Then the file is CSV, with the header row and only the filtered decision
+    assert re.fullmatch(r"sharing-decisions-\d{8}-\d{4}\.csv", download.suggested_filename)
+    content = download.path().read_bytes()
+    assert content.startswith("\N{BYTE ORDER MARK}".encode())  # so Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline="")))
+    assert rows[0] == list(COLUMNS)
+    assert len(rows) == 2
+    assert rows[1][COLUMNS.index("action")] == "Withheld"
+    assert rows[1][COLUMNS.index("receiving agency")] == "Northby Probation Service"
+
+    # When they clear the filters, every decision is back
+    page.get_by_role("link", name="Clear filters").click()
+    expect(decision_count(page)).to_contain_text("3 decisions.")
+
+
+def test_auditor_reviews_a_decision(page: Page, live_server, referral: Referral):
+    """A review without a finding is refused and explained; a complete one is recorded."""
+    sign_in(page, live_server, "northby.auditor")
+    page.goto(f"{live_server.url}/audit/decisions/")
+    page.get_by_role("link", name=re.compile(r"shared, .* to Northby NHS Trust$")).click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text(re.compile(r"^Decision to share: "))
+    expect(page.get_by_role("main")).to_contain_text("Counter-Terrorism and Security Act 2015")
+    expect(page.get_by_text("Nobody has reviewed this decision yet.")).to_be_visible()
+    assert_accessible(page)
+
+    # When the auditor sends an empty review
+    page.get_by_role("button", name="Record review").click()
+
+    # Then each missing answer is in the focused summary and at its field
+    expect(page).to_have_title(re.compile(r"^Error: Sharing decision"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(
+        ["Choose a finding.", "Say what you checked and what you found."]
+    )
+    summary.get_by_role("link", name="Say what you checked and what you found.").click()
+    expect(page.get_by_label("What you checked and what you found")).to_be_focused()
+    assert_accessible(page)
+
+    # When they complete it
+    page.get_by_role("group", name="Your finding").get_by_label("Satisfactory").check()
+    page.get_by_label("What you checked and what you found").fill(
+        "Legal basis and consent reason checked against the panel minutes."
+    )
+    page.get_by_role("button", name="Record review").click()
+
+    # Then it is recorded, shown, and the decision no longer counts as unreviewed
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Review recorded.")
+    auditor = User.objects.get(username="northby.auditor")
+    expect(page.get_by_role("heading", level=3)).to_have_text(
+        re.compile(rf"^Satisfactory: {auditor.get_full_name()}, ")
+    )
+    expect(page.get_by_role("main")).to_contain_text("checked against the panel minutes")
+    assert_accessible(page)
+
+    page.goto(f"{live_server.url}/audit/decisions/?unreviewed_only=on")
+    expect(decision_count(page)).to_contain_text("2 decisions.")
+
+
+def test_auditor_sees_who_viewed_a_case(page: Page, live_server, referral: Referral):
+    """A case the officer opened shows in the case views, by whom and through which page."""
+    # Given the officer opened the referral earlier
+    sign_in(page, live_server, "northby.officer")
+    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+    page.get_by_role("button", name="Sign out").click()
+
+    # When the auditor looks at the case views
+    sign_in(page, live_server, "northby.auditor")
+    page.get_by_role("link", name="Case views").click()
+
+    # Then the officer's view is listed, and the case link narrows the list to that case
+    officer = User.objects.get(username="northby.officer")
+    view_row = page.get_by_role("row").filter(has_text=officer.get_full_name())
+    expect(view_row).to_contain_text("Northby Police Prevent Team")
+    expect(view_row).to_contain_text("Web page")
+    expect(view_row).to_contain_text("Identity and contact")
+    assert_accessible(page)
+
+    view_row.get_by_role("link", name=re.compile(r"show only this case")).click()
+    expect(page.get_by_label("Case id")).to_have_value(str(referral.pk))
+    expect(page.get_by_role("row").filter(has_text=officer.get_full_name())).to_have_count(1)
+    assert_accessible(page)
+
+
+def test_auditor_verifies_the_chain(page: Page, live_server, referral: Referral):
+    """Asking for a verification queues it; once the request commits it runs and passes."""
+    sign_in(page, live_server, "northby.auditor")
+    page.get_by_role("link", name="Audit chain").click()
+
+    expect(page.get_by_text("The chain has not been verified from here yet.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("button", name="Verify the chain now").click()
+
+    expect(page).to_have_url(f"{live_server.url}/audit/chain/")
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+        "Verification started."
+    )
+    # Celery runs eagerly in the tests, and the task is sent when the request commits.
+    page.reload()
+    latest = page.get_by_role("main")
+    expect(latest.locator(".govuk-tag")).to_have_text("Verified")
+    expect(latest).to_contain_text("3 sharing decisions")
+    expect(latest).not_to_contain_text("has been altered")
+    assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["decisions/", "case-views/", "chain/"])
+def test_people_who_are_not_auditors_are_refused_the_workspace(
+    page: Page, live_server, demo_people, path: str
+):
+    """An officer who types a workspace address gets the permission page, not the data."""
+    sign_in(page, live_server, "northby.officer")
+
+    response = page.goto(f"{live_server.url}/audit/{path}")
+
+    assert response.status == 403
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "You do not have permission to do this"
+    )
+
+
+def test_impossible_filter_dates_are_explained(page: Page, live_server, referral: Referral):
+    """A date that is not a date, or a range that ends before it starts, is explained."""
+    sign_in(page, live_server, "northby.auditor")
+    page.goto(f"{live_server.url}/audit/decisions/")
+    filters = page.get_by_role("form", name="Filter decisions")
+
+    filters.get_by_label("Decided from").fill("31/02/2026")
+    filters.get_by_role("button", name="Apply filters").click()
+
+    expect(page).to_have_title(re.compile(r"^Error: Sharing decisions"))
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    summary.get_by_role("link", name="Enter a real date, like 1/4/2026.").click()
+    expect(filters.get_by_label("Decided from")).to_be_focused()
+    expect(filters.get_by_label("Decided from")).to_have_value("31/02/2026")
+    assert_accessible(page)
+
+    filters.get_by_label("Decided from").fill("1/4/2026")
+    filters.get_by_label("Decided to").fill("1/3/2026")
+    filters.get_by_role("button", name="Apply filters").click()
+    expect(summary).to_contain_text("The end date must be on or after the start date.")
+    assert_accessible(page)
+
+
+def test_case_views_run_to_a_second_page(page: Page, live_server, referral: Referral):
+    """More views than fit on a page are reached through the next and previous links."""
+    officer = User.objects.select_related("membership").get(username="northby.officer")
+    for _ in range(51):  # one more than a page holds
+        case_viewed_recorded(
+            actor=officer,
+            membership=officer.membership,
+            case_type=CASE_TYPE,
+            case_id=referral.pk,
+            categories=frozenset({"identity"}),
+            via="api",
+        )
+    sign_in(page, live_server, "northby.auditor")
+    page.goto(f"{live_server.url}/audit/case-views/?case={referral.pk}")
+
+    pages = page.get_by_role("navigation", name="Pages of results")
+    expect(pages.get_by_role("link", name=re.compile(r"^Previous"))).to_have_count(0)
+    assert_accessible(page)
+    pages.get_by_role("link", name=re.compile(r"^Next page")).click()
+
+    expect(page).to_have_url(re.compile(rf"\?case={referral.pk}&page=2$"))
+    expect(page.get_by_label("Case id")).to_have_value(str(referral.pk))
+    expect(pages.get_by_role("link", name=re.compile(r"^Previous page"))).to_be_visible()
+    expect(pages.get_by_role("link", name=re.compile(r"^Next"))).to_have_count(0)
+    assert_accessible(page)
