@@ -51,7 +51,8 @@ def append_event(
     transaction commits, so the shorter the rest of the transaction after it, the better.
     """
     checked = _checked_payload(event_type, payload or {})
-    with transaction.atomic():
+    # No savepoint: a failed append fails the caller's whole transaction anyway.
+    with transaction.atomic(savepoint=False):
         _lock_chain_head()
         head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
         seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)

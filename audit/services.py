@@ -6,6 +6,7 @@ module knows no case model.
 """
 
 import uuid
+from collections.abc import Callable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -84,8 +85,13 @@ def sharing_decision_record(
     data: DecisionInput,
     held_categories: frozenset[str],
     supersedes: SharingDecision | None = None,
+    before_event: Callable[[SharingDecision], object] | None = None,
 ) -> SharingDecision:
-    """Record a decision to share or withhold information, and its audit event."""
+    """Record a decision to share or withhold information, and its audit event.
+
+    `before_event` runs after the row is written and before the event is appended (the
+    caller recomputes grants there), so the chain lock is held for the append alone.
+    """
     now = timezone.now()
     raise_if_invalid(data, held_categories=held_categories, now=now)
     if receiving_agency.pk == membership.agency_id:
@@ -120,13 +126,20 @@ def sharing_decision_record(
         supersedes=supersedes,
     )
     _save_decision(decision)
+    if before_event is not None:
+        before_event(decision)
     _decision_event(decision, membership=membership)
     return decision
 
 
 @transaction.atomic
 def sharing_decision_revoke(
-    *, actor: User, membership: Membership, decision: SharingDecision, reason: str
+    *,
+    actor: User,
+    membership: Membership,
+    decision: SharingDecision,
+    reason: str,
+    before_event: Callable[[SharingDecision], object] | None = None,
 ) -> SharingDecision:
     """End a decision to share with a new decision that revokes it, and say why."""
     if decision.action != DecisionAction.SHARE:
@@ -160,6 +173,8 @@ def sharing_decision_revoke(
         supersedes=decision,
     )
     _save_decision(revocation)
+    if before_event is not None:
+        before_event(revocation)
     _decision_event(revocation, membership=membership)
     return revocation
 

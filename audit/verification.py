@@ -5,11 +5,20 @@ Events are streamed as tuples through a server-side cursor (PostgreSQL) or in ch
 their events by a merge over two streams sorted by decision id, also in flat memory.
 """
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from audit.canonical import EVENT_FIELDS, GENESIS_HASH, event_hash
+from django.db import connection, transaction
+
+from audit.canonical import (
+    EVENT_FIELDS,
+    GENESIS_HASH,
+    NotCanonical,
+    event_hash,
+    event_hash_from_text,
+)
 from audit.checkpoints import CheckpointStatement, known_public_keys, signature_is_valid
 from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
@@ -49,35 +58,58 @@ class VerificationReport:
         return self.findings[0] if self.findings else None
 
 
-def _event_rows() -> Iterator[tuple[Any, ...]]:
-    return (
-        AuditEvent.objects.order_by("seq")
-        .values_list(*EVENT_FIELDS, "hash")
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
+# PostgreSQL renders the fields in their canonical text itself (see event_hash_from_text).
+EVENTS_AS_TEXT_SQL = """
+SELECT seq, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
+       type, actor::text, agency::text, target_type, target_id::text, payload::text,
+       prev_hash, hash
+FROM audit_auditevent ORDER BY seq
+"""
+
+
+def _orm_event_hash(row: tuple[Any, ...]) -> str:
+    return event_hash(dict(zip(EVENT_FIELDS, row, strict=False)))
+
+
+@contextmanager
+def _event_rows() -> Iterator[tuple[Iterable[tuple[Any, ...]], Callable]]:
+    """Rows of (every canonical field, hash) in seq order, and the function that hashes one:
+    a named server-side cursor over text on PostgreSQL, chunked ORM tuples elsewhere."""
+    if connection.vendor != "postgresql":
+        rows = AuditEvent.objects.order_by("seq").values_list(*EVENT_FIELDS, "hash")
+        yield rows.iterator(chunk_size=CHUNK_SIZE), _orm_event_hash
+        return
+    connection.ensure_connection()
+    with transaction.atomic(), connection.connection.cursor(name="audit_verify") as cursor:
+        cursor.itersize = CHUNK_SIZE
+        cursor.execute(EVENTS_AS_TEXT_SQL)
+        yield cursor, event_hash_from_text
 
 
 def _check_events(report: VerificationReport, heads_wanted: set[int]) -> dict[int, str]:
     """Walk the chain; return the hash at each seq a checkpoint names."""
     heads: dict[int, str] = {}
     expected_seq, prev_hash = 1, GENESIS_HASH
-    for row in _event_rows():
-        event = dict(zip(EVENT_FIELDS, row, strict=False))
-        stored_hash = row[-1]
-        seq = event["seq"]
-        if seq != expected_seq:
-            report.findings.append(Finding(expected_seq, f"missing: the next event is {seq}"))
-            return heads
-        if event["prev_hash"] != prev_hash:
-            report.findings.append(Finding(seq, "does not link to the event before it"))
-            return heads
-        if event_hash(event) != stored_hash:
-            report.findings.append(Finding(seq, "altered: its hash does not match its content"))
-            return heads
-        if seq in heads_wanted:
-            heads[seq] = stored_hash
-        report.events, report.head_hash = seq, stored_hash
-        expected_seq, prev_hash = seq + 1, stored_hash
+    with _event_rows() as (rows, hash_of):
+        for row in rows:
+            seq, linked, stored_hash = row[0], row[8], row[9]
+            if seq != expected_seq:
+                report.findings.append(Finding(expected_seq, f"missing: the next event is {seq}"))
+                return heads
+            if linked != prev_hash:
+                report.findings.append(Finding(seq, "does not link to the event before it"))
+                return heads
+            try:
+                computed = hash_of(row)
+            except NotCanonical:
+                computed = None
+            if computed != stored_hash:
+                report.findings.append(Finding(seq, "altered: its hash does not match its content"))
+                return heads
+            if seq in heads_wanted:
+                heads[seq] = stored_hash
+            report.events, report.head_hash = seq, stored_hash
+            expected_seq, prev_hash = seq + 1, stored_hash
     report.chain_walked = True
     return heads
 

@@ -151,6 +151,8 @@ class Referral(BaseModel):
         max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.RECEIVED
     )
     received_on = models.DateField()
+    # The last day of the screening service level, in working days from receipt.
+    screening_due_on = models.DateField(null=True, blank=True)
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_logged"

@@ -170,7 +170,7 @@ def referral_share(
     """Record a decision to share or withhold this referral's information, then recompute
     the receiving agency's grants from every live decision."""
     _authorise_sharing(membership, referral)
-    decision = sharing_decision_record(
+    return sharing_decision_record(
         actor=actor,
         membership=membership,
         case_type=CASE_TYPE,
@@ -179,9 +179,8 @@ def referral_share(
         data=data,
         held_categories=held_categories(agency=membership.agency, referral=referral),
         supersedes=supersedes,
+        before_event=lambda _: grants_recompute(referral=referral, agency=receiving_agency),
     )
-    grants_recompute(referral=referral, agency=receiving_agency)
-    return decision
 
 
 @transaction.atomic
@@ -197,11 +196,15 @@ def referral_decision_revoke(
     _authorise_sharing(membership, referral)
     if decision.case_type != CASE_TYPE or decision.case_id != referral.pk:
         raise NotFound("No such decision on this referral.")
-    revocation = sharing_decision_revoke(
-        actor=actor, membership=membership, decision=decision, reason=reason
+    return sharing_decision_revoke(
+        actor=actor,
+        membership=membership,
+        decision=decision,
+        reason=reason,
+        before_event=lambda _: grants_recompute(
+            referral=referral, agency=decision.receiving_agency
+        ),
     )
-    grants_recompute(referral=referral, agency=decision.receiving_agency)
-    return revocation
 
 
 @transaction.atomic

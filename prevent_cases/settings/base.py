@@ -5,6 +5,7 @@ and Celery tasks run eagerly in-process. Outside DEBUG it refuses to start witho
 SECRET_KEY and explicit ALLOWED_HOSTS.
 """
 
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -218,7 +219,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_TIMEZONE = "UTC"
+CELERY_TIMEZONE = "Europe/London"
 # Every periodic job, in one place. Beat does not run in the embedded default, so `make
 # run` runs the same work once at start through management commands.
 CELERY_BEAT_SCHEDULE = {
@@ -226,7 +227,16 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoint": {"task": "audit.checkpoint_write", "schedule": 15 * 60},
     # Remove grant rows past their expiry every hour (access already ended at the expiry).
     "grants-tidy": {"task": "referrals.grants_tidy", "schedule": 60 * 60},
+    # Tell each agency's coordinators about referrals overdue for screening, daily at 07:00.
+    "overdue-screening": {
+        "task": "referrals.overdue_screening_notify",
+        "schedule": crontab(hour=7, minute=0),
+    },
 }
+
+# Referrals unscreened after this many working days are overdue (Channel guidance: the
+# gateway assessment averages up to 5 days).
+SCREENING_SLA_WORKING_DAYS = env.int("SCREENING_SLA_WORKING_DAYS", default=5)
 
 # The audit chain. The checkpoint signing key (base64 of a 32-byte Ed25519 seed) comes
 # from the environment only; `make run` generates a development key.

@@ -283,10 +283,11 @@ def test_keyboard_reaches_every_control_and_error_links_move_focus(
     sign_in(page, live_server, "northby.officer")
     page.goto(share_url(live_server, referral))
 
-    # Given focus just before the form
-    page.get_by_role("heading", level=1).evaluate(
-        "heading => { heading.tabIndex = -1; heading.focus(); }"
-    )
+    # Given the keyboard user skips the header
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("main#main-content")).to_be_focused()
 
     # Then each Tab lands on the next control, radios being one stop per group
     for role, name in FORM_TAB_STOPS:
