@@ -20,6 +20,7 @@ from referrals.matching import match_key, normalise
 from referrals.models import ConcernType, Referral, Subject
 from referrals.permissions import may_share
 from referrals.selectors import current_concern_types, held_categories, subject_get_for_linking
+from referrals.timeliness import screening_due_on
 
 REFERENCE_ATTEMPTS = 5
 
@@ -128,6 +129,7 @@ def referral_create(*, actor: User, membership: Membership, intake: ReferralInta
         concern_type=concern_type,
         created_by=actor,
         status_changed_at=timezone.now(),
+        screening_due_on=screening_due_on(intake.received_on),
         **{name: getattr(intake, name) for name in REFERRAL_FIELDS},
     )
     referral.full_clean(exclude=["reference"])
