@@ -255,3 +255,34 @@ class ReferralGrant(GroupObjectPermissionBase):
         indexes = [
             models.Index(fields=["group", "content_object", "expires_at"], name="grant_group_case"),
         ]
+
+
+class ImportJob(BaseModel):
+    """A bulk import of referrals from a CSV file: checked whole first, then imported all or
+    nothing, with its progress shown while it runs. Row errors name rows and fields only."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        CHECKING = "checking", "Checking rows"
+        IMPORTING = "importing", "Importing"
+        DONE = "done", "Imported"
+        REJECTED = "rejected", "Rejected: nothing imported"
+
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="import_jobs")
+    file_name = models.CharField(max_length=255)
+    # The uploaded CSV text, kept only until the job ends.
+    content = models.TextField(blank=True, default="")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    imported_rows = models.PositiveIntegerField(default=0)
+    errors = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Import {self.file_name} ({self.status})"

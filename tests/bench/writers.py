@@ -17,6 +17,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 
 from prevent_cases.models import Agency, User
+from referrals.intake import ReferralIntake
 from referrals.models import Referral
 from referrals.services import referral_create, referral_share
 from tests.factories import decision_input
@@ -71,12 +72,14 @@ def _referral_pool(officer: User, count: int) -> tuple[uuid.UUID, ...]:
         referral_create(
             actor=officer,
             membership=membership,
-            area=membership.agency.area,
-            given_names="Bench",
-            family_name=f"Subject{number:05d}",
-            date_of_birth=datetime.date(2008, 1, 1) + datetime.timedelta(days=number % 700),
-            received_on=datetime.date(2026, 11, 2),
-            concern_summary="Synthetic concern written for the audit benchmark.",
+            intake=ReferralIntake(
+                area_id=membership.agency.area_id,
+                given_names="Bench",
+                family_name=f"Subject{number:05d}",
+                date_of_birth=datetime.date(2008, 1, 1) + datetime.timedelta(days=number % 700),
+                received_on=datetime.date(2026, 11, 2),
+                concern_summary="Synthetic concern written for the audit benchmark.",
+            ),
         ).pk
         for number in range(count)
     )
