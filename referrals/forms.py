@@ -15,11 +15,18 @@ from audit.vocabulary import (
     Schedule1Condition,
 )
 from prevent_cases.models import Agency
+from referrals.screening import ScreeningInput
+from referrals.selectors import DashboardFilters
+from referrals.vocabulary import Deconfliction, SignpostService
+from referrals.workflow import ScreeningOutcome
 
 UK_DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
 
 
 class SharingDecisionForm(forms.Form):
+    # The service speaks of the expiry as a moment; the form asks for a day.
+    service_field_names = {"expires_at": "expires_on"}
+
     receiving_agency = forms.ModelChoiceField(
         queryset=Agency.objects.none(),
         label="Which agency is this decision about?",
@@ -120,3 +127,95 @@ class RevokeDecisionForm(forms.Form):
         widget=forms.Textarea,
         error_messages={"required": "Explain why the sharing is being revoked."},
     )
+
+
+STATUS_TABS = [
+    ("open", "Open (received or screening)"),
+    ("received", "Received"),
+    ("screening", "Screening"),
+    ("closed", "Closed"),
+    ("progressed", "Progressed to Channel"),
+    ("all", "All"),
+]
+
+
+class DashboardFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="A reference, a name, or a date of birth like 17/05/2009",
+    )
+    status = forms.ChoiceField(choices=STATUS_TABS, required=False, label="Status")
+    overdue_only = forms.BooleanField(required=False, label="Only overdue for screening")
+
+    def filters(self) -> DashboardFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return DashboardFilters(
+            status=data.get("status") or "open",
+            overdue_only=data.get("overdue_only", False),
+            query=data.get("q", ""),
+        )
+
+
+class ScreeningForm(forms.Form):
+    """Parses the screening outcome. Every rule lives in the service, which reports all
+    missing answers at once, so no field is required here."""
+
+    deconfliction = forms.ChoiceField(
+        required=False,
+        choices=[(code, label) for code, label in Deconfliction.choices if code != "not_checked"],
+        widget=forms.RadioSelect,
+        label="Deconfliction: is the person part of a live counter-terrorism investigation?",
+        help_text="Record the status only. Never record any detail of an investigation.",
+    )
+    notes = forms.CharField(
+        label="Assessment notes",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Information gathered and what it shows.",
+    )
+    outcome = forms.ChoiceField(
+        choices=ScreeningOutcome.choices,
+        widget=forms.RadioSelect,
+        label="Outcome",
+        error_messages={"required": "Choose the outcome of screening."},
+    )
+    signposted_to = forms.ChoiceField(
+        choices=[("", "Choose a service"), *SignpostService.choices],
+        required=False,
+        label="If signposted, to which service?",
+    )
+    rationale = forms.CharField(label="Why this outcome?", widget=forms.Textarea, required=False)
+    consent_status = forms.ChoiceField(
+        choices=[("", "Choose"), *ConsentStatus.choices],
+        required=False,
+        label="If progressing to Channel: consent to share with the panel",
+    )
+    consent_reason = forms.CharField(
+        label="If consent was refused or not sought, why share with the panel anyway?",
+        widget=forms.Textarea,
+        required=False,
+    )
+    sharing_justification = forms.CharField(
+        label="If progressing to Channel: why is sharing with the panel necessary and "
+        "proportionate?",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    # The sharing decision made on progress names its justification "justification".
+    service_field_names = {"justification": "sharing_justification"}
+
+    def screening_input(self) -> ScreeningInput:
+        data = self.cleaned_data
+        return ScreeningInput(
+            deconfliction=data["deconfliction"],
+            notes=data["notes"],
+            outcome=data["outcome"],
+            rationale=data["rationale"],
+            signposted_to=data["signposted_to"],
+            consent_status=data["consent_status"],
+            consent_reason=data["consent_reason"],
+            sharing_justification=data["sharing_justification"],
+        )

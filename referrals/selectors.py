@@ -17,8 +17,17 @@ from audit.vocabulary import Category
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Agency, Membership
 from prevent_cases.policy import handles_case_content, visible_categories
+from referrals.dates import parse_uk_date
 from referrals.matching import Match, normalise, rank
-from referrals.models import ConcernType, Referral, ReferralGrant, Subject, category_codename
+from referrals.models import (
+    ConcernType,
+    Referral,
+    ReferralGrant,
+    ReferralStatus,
+    Subject,
+    category_codename,
+)
+from referrals.workflow import OPEN_STATUSES
 
 ALL_CATEGORIES = frozenset(Category.values)
 
@@ -230,3 +239,108 @@ def current_concern_types() -> QuerySet[ConcernType]:
         .order_by("-version__valid_from")
         .values("version")[:1],
     ).order_by("position")
+
+
+def _identity_visible(agency: Agency) -> Q:
+    """Referrals whose identity category the agency holds (owned, or granted and live)."""
+    now = timezone.now()
+    granted = ReferralGrant.objects.filter(
+        group_id=agency.group_id,
+        permission__codename=category_codename(Category.IDENTITY),
+        content_object=OuterRef("pk"),
+    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+    return Q(owning_agency_id=agency.pk) | Q(Exists(granted))
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    status: str = "open"  # open, all, or one ReferralStatus
+    overdue_only: bool = False
+    query: str = ""
+
+
+def _search(referrals: QuerySet[Referral], agency: Agency, query: str) -> QuerySet[Referral]:
+    """Match a reference, or a name or date of birth where the agency holds identity: a
+    search must not reveal whose case a category-limited grant is about."""
+    text = query.strip()
+    by_reference = Q(reference__iexact=text) | Q(reference__istartswith=text.upper())
+    by_identity = Q(pk__in=[])
+    dob = parse_uk_date(text)
+    if dob:
+        by_identity = Q(subject__date_of_birth=dob)
+    elif normalise(text):
+        by_identity = Q(subject__match_key__contains=normalise(text))
+    return referrals.filter(by_reference | (by_identity & _identity_visible(agency)))
+
+
+def dashboard_referrals_for_user(
+    *, membership: Membership | None, filters: DashboardFilters
+) -> QuerySet[Referral]:
+    """The dashboard's rows: soonest (most overdue) screening due date first."""
+    referrals = referral_list_for_user(membership=membership)
+    if filters.status == "open":
+        referrals = referrals.filter(status__in=OPEN_STATUSES)
+    elif filters.status in ReferralStatus.values:
+        referrals = referrals.filter(status=filters.status)
+    if filters.overdue_only:
+        referrals = referrals.filter(
+            status__in=OPEN_STATUSES, screening_due_on__lt=timezone.localdate()
+        )
+    if filters.query.strip():
+        referrals = _search(referrals, membership.agency, filters.query)
+    return referrals.order_by("screening_due_on", "id")
+
+
+def dashboard_counts(*, membership: Membership | None) -> dict[str, int]:
+    """How many of the agency's own referrals are in each status, and how many are overdue."""
+    if not handles_case_content(membership):
+        return {}
+    owned = Referral.objects.filter(owning_agency_id=membership.agency_id)
+    counts = dict(
+        owned.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    counts["overdue"] = owned.filter(
+        status__in=OPEN_STATUSES, screening_due_on__lt=timezone.localdate()
+    ).count()
+    return counts
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: object
+    title: str
+    by: str
+    detail: str
+
+
+def referral_timeline(*, referral: Referral, decisions) -> list[TimelineEntry]:
+    """The referral's history, in order: logged, each workflow step, each sharing decision
+    the viewer may see. Names the role and agency that acted, not the person."""
+    entries = [
+        TimelineEntry(referral.created_at, "Referral logged", str(referral.owning_agency), "")
+    ]
+    steps = referral.transitions.select_related("actor__membership__agency").order_by(
+        "created_at", "id"
+    )
+    for step in steps:
+        membership = getattr(step.actor, "membership", None)
+        entries.append(
+            TimelineEntry(
+                step.created_at,
+                ReferralStatus(step.to_status).label,
+                f"{membership.get_role_display()}, {membership.agency}" if membership else "",
+                step.reason,
+            )
+        )
+    for decision in decisions:
+        entries.append(
+            TimelineEntry(
+                decision.decided_at,
+                f"Sharing decision: {decision.get_action_display().lower()} with "
+                f"{decision.receiving_agency}",
+                f"{decision.decided_by_role.replace('_', ' ').capitalize()}, "
+                f"{decision.disclosing_agency}",
+                "",
+            )
+        )
+    return sorted(entries, key=lambda entry: entry.at)

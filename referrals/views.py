@@ -6,41 +6,75 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import case_viewed_recorded
-from prevent_cases.exceptions import AccessDenied, ConflictError
+from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.http_errors import domain_errors_as_http
+from prevent_cases.keyset import page_after
+from prevent_cases.roles import Role
 from prevent_cases.selectors import agencies_other_than
-from referrals.forms import RevokeDecisionForm, SharingDecisionForm
+from referrals.forms import (
+    DashboardFilterForm,
+    RevokeDecisionForm,
+    ScreeningForm,
+    SharingDecisionForm,
+)
 from referrals.grants import CASE_TYPE
-from referrals.permissions import may_share
+from referrals.permissions import may_share, owns
+from referrals.screening import referral_screen, referral_start_screening
 from referrals.selectors import (
+    dashboard_counts,
+    dashboard_referrals_for_user,
     decision_for_referral,
     decisions_for_referral,
     held_categories,
     referral_get_for_user,
-    referral_list_for_user,
+    referral_timeline,
     visible,
 )
 from referrals.services import referral_decision_revoke, referral_share
+from referrals.timeliness import working_days_between
+from referrals.workflow import allowed_events
 
-LIST_LIMIT = 50
+PAGE_SIZE = 25
 
 
 def _add_errors(form, error: ValidationError) -> None:
     for field, messages_ in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, messages_)
+        # The sharing decision made on progress calls its justification "justification".
+        name = (
+            "sharing_justification"
+            if field == "justification" and "sharing_justification" in form.fields
+            else field
+        )
+        form.add_error(name if name in form.fields else None, messages_)
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:
-    """Referrals the user's agency owns or was granted, newest first."""
+    """The dashboard: referrals by status, most overdue first, with search and filters."""
     membership = request.membership
-    rows = [
-        visible(referral, membership=membership)
-        for referral in referral_list_for_user(membership=membership)[:LIST_LIMIT]
-    ]
-    return render(request, "referrals/list.html", {"rows": rows})
+    form = DashboardFilterForm(request.GET or None)
+    referrals = dashboard_referrals_for_user(membership=membership, filters=form.filters())
+    page = page_after(
+        referrals, cursor=request.GET.get("after"), date_field="screening_due_on", size=PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "referrals/list.html",
+        {
+            "form": form,
+            "rows": [visible(referral, membership=membership) for referral in page.rows],
+            "next_cursor": page.next_cursor,
+            "query": query.urlencode(),
+            "counts": dashboard_counts(membership=membership),
+            "today": timezone.localdate(),
+            "may_log": membership.role == Role.PREVENT_OFFICER,
+        },
+    )
 
 
 @domain_errors_as_http
@@ -68,7 +102,62 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
             "referral": shown.referral,
             "decisions": decisions,
             "can_share": can_share,
+            "timeline": referral_timeline(referral=shown.referral, decisions=decisions),
+            "events": allowed_events(shown.referral.status, membership.role)
+            if owns(membership, shown.referral)
+            else [],
+            "working_days": working_days_between(shown.referral.received_on, timezone.localdate()),
+            "today": timezone.localdate(),
         },
+    )
+
+
+@domain_errors_as_http
+@require_POST
+def screening_start(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """Open the gateway assessment of a received referral."""
+    membership = request.membership
+    referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+    try:
+        referral_start_screening(actor=request.user, membership=membership, referral=referral)
+    except (TransitionNotAllowed, ConflictError) as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, "Screening started.")
+    return redirect("referrals:detail", referral_id=referral.pk)
+
+
+@domain_errors_as_http
+@require_http_methods(["GET", "POST"])
+def screening_outcome(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """Record the screening outcome: close, or progress to the area's Channel panel."""
+    membership = request.membership
+    referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+    if not owns(membership, referral):
+        raise AccessDenied("Only the owning force screens a referral.")
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral_screen(
+                actor=request.user,
+                membership=membership,
+                referral=referral,
+                data=form.screening_input(),
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        except (TransitionNotAllowed, ConflictError) as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(
+                request, f"Screening outcome recorded: {referral.get_status_display()}."
+            )
+            return redirect("referrals:detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/screening_form.html",
+        {"form": form, "referral": referral},
+        status=400 if form.errors else 200,
     )
 
 

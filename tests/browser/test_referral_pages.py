@@ -320,13 +320,6 @@ def test_keyboard_reaches_every_control_and_error_links_move_focus(
         expect(control).to_be_focused()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "templates/includes/error_summary.html links to field.id_for_label, which Django "
-        "leaves empty for RadioSelect and CheckboxSelectMultiple, so these links are '#'"
-    ),
-)
 def test_error_links_for_radios_and_checkboxes_move_focus_to_the_first_option(
     page: Page, live_server, referral: Referral
 ):
