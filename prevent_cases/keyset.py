@@ -29,9 +29,7 @@ def _decode(cursor: str) -> tuple[datetime.date | None, uuid.UUID] | None:
         return None
 
 
-def page_after(
-    rows: QuerySet, *, cursor: str | None, date_field: str, size: int
-) -> KeysetPage:
+def page_after(rows: QuerySet, *, cursor: str | None, date_field: str, size: int) -> KeysetPage:
     """The page of `rows` (ordered by date_field then id, ascending) after `cursor`.
 
     A cursor that cannot be read starts from the first page rather than failing.

@@ -62,9 +62,9 @@ class CsvFileError(Exception):
 
 @dataclass(frozen=True)
 class RowError:
-    """One problem with one cell (or, with no field, a whole row) of the file."""
+    """One problem with one cell, a whole row (no field) or the whole file (no row)."""
 
-    row: int
+    row: int | None
     field: str
     message: str
 

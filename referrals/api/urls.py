@@ -8,6 +8,16 @@ urlpatterns = [
     path("", views.ReferralListApi.as_view(), name="list"),
     path("<uuid:referral_id>/", views.ReferralDetailApi.as_view(), name="detail"),
     path(
+        "<uuid:referral_id>/screening/start/",
+        views.ReferralScreeningStartApi.as_view(),
+        name="screening-start",
+    ),
+    path(
+        "<uuid:referral_id>/screening/outcome/",
+        views.ReferralScreeningOutcomeApi.as_view(),
+        name="screen",
+    ),
+    path(
         "<uuid:referral_id>/sharing-decisions/",
         views.ReferralSharingDecisionsApi.as_view(),
         name="sharing-decisions",

@@ -13,13 +13,17 @@ from audit.services import case_viewed_recorded
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.selectors import agency_get
 from referrals.api.serializers import (
+    ReferralCreateInput,
     ReferralOutput,
     RevokeInput,
+    ScreeningInputSerializer,
     SharingDecisionInput,
     SharingDecisionOutput,
 )
 from referrals.grants import CASE_TYPE
+from referrals.intake import ReferralIntake
 from referrals.permissions import may_share
+from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
 from referrals.selectors import (
     decision_for_referral,
     decisions_for_referral,
@@ -27,7 +31,7 @@ from referrals.selectors import (
     referral_list_for_user,
     visible,
 )
-from referrals.services import referral_decision_revoke, referral_share
+from referrals.services import referral_create, referral_decision_revoke, referral_share
 
 
 class ReferralListApi(ListAPIView):
@@ -36,12 +40,31 @@ class ReferralListApi(ListAPIView):
     serializer_class = ReferralOutput
 
     def get_queryset(self):
-        return referral_list_for_user(membership=self.request.membership)
+        return referral_list_for_user(membership=self.request.membership).select_related(
+            "concern_type"
+        )
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
         shown = [visible(referral, membership=request.membership) for referral in page]
         return self.get_paginated_response(ReferralOutput(shown, many=True).data)
+
+    @extend_schema(request=ReferralCreateInput, responses={201: ReferralOutput})
+    def post(self, request: Request) -> Response:
+        """Log a referral (Prevent officers); the caller's force owns it."""
+        payload = ReferralCreateInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        intake = ReferralIntake(
+            area_id=data.pop("area"),
+            concern_type_id=data.pop("concern_type"),
+            linked_subject_id=data.pop("linked_subject"),
+            aliases=tuple(data.pop("aliases")),
+            **data,
+        )
+        referral = referral_create(actor=request.user, membership=request.membership, intake=intake)
+        shown = referral_get_for_user(membership=request.membership, referral_id=referral.pk)
+        return Response(ReferralOutput(shown).data, status=status.HTTP_201_CREATED)
 
 
 class ReferralDetailApi(APIView):
@@ -141,3 +164,33 @@ class ReferralDecisionRevokeApi(APIView):
             reason=payload.validated_data["reason"],
         )
         return Response(SharingDecisionOutput(revocation).data, status=status.HTTP_201_CREATED)
+
+
+class ReferralScreeningStartApi(APIView):
+    @extend_schema(request=None, responses=ReferralOutput)
+    def post(self, request: Request, referral_id) -> Response:
+        """Open the gateway assessment of a received referral (the owning force)."""
+        membership = request.membership
+        referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+        referral_start_screening(actor=request.user, membership=membership, referral=referral)
+        shown = referral_get_for_user(membership=membership, referral_id=referral_id)
+        return Response(ReferralOutput(shown).data)
+
+
+class ReferralScreeningOutcomeApi(APIView):
+    @extend_schema(request=ScreeningInputSerializer, responses=ReferralOutput)
+    def post(self, request: Request, referral_id) -> Response:
+        """Record the screening outcome; progressing to Channel shares the case with the
+        area's panel through a sharing decision."""
+        membership = request.membership
+        referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+        payload = ScreeningInputSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        referral_screen(
+            actor=request.user,
+            membership=membership,
+            referral=referral,
+            data=ScreeningInput(**payload.validated_data),
+        )
+        shown = referral_get_for_user(membership=membership, referral_id=referral_id)
+        return Response(ReferralOutput(shown).data)
