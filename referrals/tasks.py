@@ -10,3 +10,11 @@ def grants_tidy_task() -> int:
     from referrals.grants import grants_tidy
 
     return grants_tidy()
+
+
+@shared_task(name="referrals.overdue_screening_notify")
+def overdue_screening_notify_task() -> int:
+    """Daily: tell agencies about referrals overdue for screening."""
+    from referrals.notifications import overdue_screening_notify
+
+    return overdue_screening_notify()

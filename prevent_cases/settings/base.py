@@ -239,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Email: the console unless EMAIL_URL names an SMTP server (smtp+tls://user:pass@host:587).
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="prevent-cases@localhost")
+
 # Referrals unscreened after this many working days are overdue (Channel guidance: the
 # gateway assessment averages up to 5 days).
 SCREENING_SLA_WORKING_DAYS = env.int("SCREENING_SLA_WORKING_DAYS", default=5)
