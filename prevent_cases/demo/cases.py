@@ -1,7 +1,8 @@
-"""Synthetic referrals and sharing decisions for the demo, made through the real services.
+"""Synthetic referrals for the demo, in the proportions of the national figures, made
+through the real services so the demo obeys every rule and leaves a valid audit chain.
 
-Every name, date and narrative is invented (Faker en_GB with a fixed seed). The later
-referrals issue replaces this small set with a spread that follows the national figures.
+Every name, date and narrative is invented (Faker en_GB, fixed seed). Proportions follow
+shared/domain.md section 8 (Home Office statistics 2023/24 and 2024/25).
 """
 
 import datetime
@@ -17,101 +18,178 @@ from prevent_cases.demo.accounts import DEMO_AREAS
 from prevent_cases.models import Agency, User
 from referrals.intake import ReferralIntake
 from referrals.models import Referral
+from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
+from referrals.selectors import current_concern_types
 from referrals.services import referral_create, referral_decision_revoke, referral_share
 
-REFERRALS_PER_AREA = 12
+REFERRALS_PER_AREA = 60
 SEED = 2026
 
-CONCERNS = (
-    "A teacher reports that the pupil has been sharing extreme right-wing memes in a class "
-    "group chat and talking about a 'race war'.",
-    "A youth worker is worried about a fascination with school shootings and mass-casualty "
-    "attacks, with no clear ideology.",
-    "A family member reports a sudden change in behaviour and time spent on forums that "
-    "glorify violence against women.",
-    "College staff report the student handing out leaflets from a proscribed group.",
-    "A GP reports that the patient talked about wanting to hurt people he sees as enemies "
-    "of his faith.",
+# (value, weight) tables from the national figures.
+SECTORS = (
+    ("education", 36),
+    ("police", 30),
+    ("local_authority", 10),
+    ("community", 5),
+    ("family_friend", 6),
+    ("health", 8),
+    ("prison_probation", 3),
+    ("other", 2),
+)
+CONCERN_TYPES = (
+    ("extreme_right_wing", 21),
+    ("islamist", 10),
+    ("no_ideology", 30),
+    ("no_ideology_other_susceptibility", 26),
+    ("conflicted", 7),
+    ("left_wing_anarchist_single_issue", 3),
+    ("other", 3),
+)
+# Ages at referral: 54% under 18, 11 to 15 the largest band (36% of all).
+AGES = (
+    (range(8, 11), 4),
+    (range(11, 16), 36),
+    (range(16, 18), 14),
+    (range(18, 21), 10),
+    (range(21, 31), 16),
+    (range(31, 41), 10),
+    (range(41, 66), 10),
+)
+# Where the demo's referrals stand: most screened, some waiting, a few overdue.
+STAGES = (
+    ("received", 10),
+    ("screening", 10),
+    ("no_further_action", 22),
+    ("signposted", 34),
+    ("police_led", 6),
+    ("channel", 18),
 )
 
-JUSTIFICATION = (
-    "The panel needs identity and the concern to decide whether Channel is the right route; "
-    "nothing less would let it assess vulnerability, and no wider information is shared."
+CONCERNS = {
+    "extreme_right_wing": "A teacher reports the pupil sharing racist memes and talk of a "
+    "'race war' in a class group chat.",
+    "islamist": "A youth worker reports the young person repeating the language of a "
+    "proscribed group and praising attacks.",
+    "no_ideology": "Staff are worried about angry outbursts and threats to 'do something "
+    "big', with no ideology evident.",
+    "no_ideology_other_susceptibility": "A fascination with school shootings: searches, "
+    "drawings and admiring talk of attackers.",
+    "conflicted": "Mixed and changing views drawn from several extremist sources, none dominant.",
+    "left_wing_anarchist_single_issue": "Talk of sabotage and violence against a company "
+    "over a single cause.",
+    "other": "Concerning online contacts and material that fits no listed category.",
+}
+
+SHARE_REASON = "Seeking consent before the panel meets would prejudice the assessment."
+SHARE_JUSTIFICATION = (
+    "The panel needs identity, the concern and the screening to decide whether Channel is "
+    "the right route; nothing less would let it assess vulnerability."
 )
 
 
-def _share_input(categories, **overrides) -> DecisionInput:
+def _pick(rng: random.Random, table):
+    values, weights = zip(*table, strict=True)
+    return rng.choices(values, weights=weights)[0]
+
+
+def _intake(fake: Faker, rng: random.Random, officer: User, types: dict) -> ReferralIntake:
+    today = timezone.localdate()
+    age = rng.choice(_pick(rng, AGES))
+    received = today - datetime.timedelta(days=rng.randint(0, 270))
+    male = rng.random() < 0.89
+    concern_type = _pick(rng, CONCERN_TYPES)
+    return ReferralIntake(
+        area_id=officer.membership.agency.area_id,
+        given_names=fake.first_name_male() if male else fake.first_name_female(),
+        family_name=fake.last_name(),
+        date_of_birth=received - datetime.timedelta(days=age * 365 + rng.randint(0, 364)),
+        sex="male" if male else "female",
+        address=fake.street_address(),
+        postcode=fake.postcode(),
+        received_on=received,
+        referrer_name=fake.name(),
+        referrer_sector=_pick(rng, SECTORS),
+        concern_summary=CONCERNS[concern_type],
+        concern_type_id=types[concern_type],
+        mental_health=rng.random() < 0.34,
+        neurodiversity=rng.random() < 0.14,
+    )
+
+
+def _screen(officer: User, referral: Referral, outcome: str) -> None:
+    membership = officer.membership
+    referral_start_screening(actor=officer, membership=membership, referral=referral)
+    if outcome == "screening":
+        return
+    referral_screen(
+        actor=officer,
+        membership=membership,
+        referral=referral,
+        data=ScreeningInput(
+            deconfliction="no",
+            notes="Partners asked what they hold; answers recorded as sharing decisions.",
+            outcome=outcome,
+            rationale="Synthetic demo rationale: the reasons for this outcome are recorded.",
+            signposted_to="early_help" if outcome == "signposted" else "",
+            consent_status=ConsentStatus.NOT_SOUGHT,
+            consent_reason=SHARE_REASON,
+            sharing_justification=SHARE_JUSTIFICATION,
+        ),
+    )
+
+
+def _share(officer: User, referral: Referral, to: Agency, **overrides):
     values = {
         "action": DecisionAction.SHARE,
-        "categories": tuple(categories),
-        "purpose": "Assess the person's support needs at the Channel panel",
+        "categories": (Category.IDENTITY, Category.CONCERN),
+        "purpose": "Support the panel's assessment of the person's needs",
         "legal_basis": LegalBasis.CTSA_S38,
         "legal_basis_other": "",
         "schedule1_condition": "",
         "consent_status": ConsentStatus.NOT_SOUGHT,
-        "consent_reason": "Seeking consent before the panel meets would prejudice the "
-        "assessment of risk.",
-        "justification": JUSTIFICATION,
+        "consent_reason": SHARE_REASON,
+        "justification": SHARE_JUSTIFICATION,
         "expires_at": None,
     }
     values.update(overrides)
-    return DecisionInput(**values)
+    return referral_share(
+        actor=officer,
+        membership=officer.membership,
+        referral=referral,
+        receiving_agency=to,
+        data=DecisionInput(**values),
+    )
 
 
-def _seed_area(area_name: str, fake: Faker, rng: random.Random) -> int:
+def _seed_area(area_name: str, fake: Faker, rng: random.Random, types: dict) -> int:
     officer = User.objects.select_related("membership__agency__area").get(
         username=f"{area_name.lower()}.officer"
     )
-    membership = officer.membership
-    if Referral.objects.filter(owning_agency=membership.agency).exists():
+    if Referral.objects.filter(owning_agency=officer.membership.agency).exists():
         return 0
-    council = Agency.objects.get(name=f"{area_name} Council Channel Team")
     health = Agency.objects.get(name=f"{area_name} NHS Trust")
     college = Agency.objects.get(name=f"{area_name} College")
-    today = timezone.localdate()
     for number in range(REFERRALS_PER_AREA):
-        is_child = rng.random() < 0.54  # national figure: 54% of referrals are under 18
-        age = rng.randint(11, 17) if is_child else rng.randint(18, 55)
-        intake = ReferralIntake(
-            area_id=membership.agency.area_id,
-            given_names=fake.first_name_male() if rng.random() < 0.89 else fake.first_name(),
-            family_name=fake.last_name(),
-            date_of_birth=today - datetime.timedelta(days=age * 365 + rng.randint(0, 364)),
-            received_on=today - datetime.timedelta(days=rng.randint(0, 60)),
-            concern_summary=rng.choice(CONCERNS),
+        referral = referral_create(
+            actor=officer, membership=officer.membership, intake=_intake(fake, rng, officer, types)
         )
-        referral = referral_create(actor=officer, membership=membership, intake=intake)
-        if number % 3 == 0:
-            referral_share(
-                actor=officer,
-                membership=membership,
-                referral=referral,
-                receiving_agency=council,
-                data=_share_input((Category.IDENTITY, Category.CONCERN)),
+        stage = _pick(rng, STAGES)
+        if stage != "received":
+            _screen(officer, referral, stage)
+        if stage == "channel" and number % 2 == 0:
+            _share(officer, referral, health, categories=(Category.IDENTITY,))
+        if stage == "channel" and number % 3 == 0:
+            decision = _share(
+                officer,
+                referral,
+                college,
+                categories=(Category.IDENTITY,),
+                expires_at=timezone.now() + datetime.timedelta(days=90),
             )
-        if number % 4 == 0:
-            referral_share(
-                actor=officer,
-                membership=membership,
-                referral=referral,
-                receiving_agency=health,
-                data=_share_input((Category.IDENTITY,)),
-            )
-        if number % 6 == 0:
-            decision = referral_share(
-                actor=officer,
-                membership=membership,
-                referral=referral,
-                receiving_agency=college,
-                data=_share_input(
-                    (Category.IDENTITY,),
-                    expires_at=timezone.now() + datetime.timedelta(days=90),
-                ),
-            )
-            if number % 12 == 0:
+            if number % 9 == 0:
                 referral_decision_revoke(
                     actor=officer,
-                    membership=membership,
+                    membership=officer.membership,
                     referral=referral,
                     decision=decision,
                     reason="The college has no further part in supporting this person.",
@@ -125,4 +203,5 @@ def seed_cases() -> int:
     fake = Faker("en_GB")
     fake.seed_instance(SEED)
     rng = random.Random(SEED)
-    return sum(_seed_area(area.name, fake, rng) for area in DEMO_AREAS)
+    types = dict(current_concern_types().values_list("code", "pk"))
+    return sum(_seed_area(area.name, fake, rng, types) for area in DEMO_AREAS)
