@@ -5,7 +5,8 @@ the message next to the right input. Nothing is written when any rule fails.
 """
 
 import datetime
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 from django.core.exceptions import ValidationError
 
@@ -38,6 +39,12 @@ class DecisionInput:
     consent_reason: str
     justification: str
     expires_at: datetime.datetime | None
+
+
+def decision_input_from(data: Mapping) -> DecisionInput:
+    """A DecisionInput from parsed form or API data that uses the same field names."""
+    values = {field.name: data[field.name] for field in fields(DecisionInput)}
+    return DecisionInput(**{**values, "categories": tuple(values["categories"])})
 
 
 def _substantial(text: str, *, chars: int, words: int = 1) -> bool:

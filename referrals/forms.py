@@ -5,7 +5,7 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from audit.decision_rules import DecisionInput
+from audit.decision_rules import DecisionInput, decision_input_from
 from audit.vocabulary import (
     LEGAL_BASIS_HELP,
     Category,
@@ -107,18 +107,7 @@ class SharingDecisionForm(forms.Form):
             if expires_on
             else None
         )
-        return DecisionInput(
-            action=data["action"],
-            categories=tuple(data["categories"]),
-            purpose=data["purpose"],
-            legal_basis=data["legal_basis"],
-            legal_basis_other=data["legal_basis_other"],
-            schedule1_condition=data["schedule1_condition"],
-            consent_status=data["consent_status"],
-            consent_reason=data["consent_reason"],
-            justification=data["justification"],
-            expires_at=expires_at,
-        )
+        return decision_input_from({**data, "expires_at": expires_at})
 
 
 class RevokeDecisionForm(forms.Form):

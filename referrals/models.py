@@ -68,17 +68,23 @@ class Subject(BaseModel):
         return f"Subject {self.id}"
 
 
-class ConcernTypeVersion(BaseModel):
-    """One published list of types of concern (the Home Office has changed it often)."""
+class PublishedListVersion(BaseModel):
+    """One version of a list the Home Office publishes and revises; the newest in force
+    applies to new records, older ones stay for the records made under them."""
 
     name = models.CharField(max_length=80, unique=True)
     valid_from = models.DateField()
 
     class Meta:
+        abstract = True
         ordering = ["-valid_from"]
 
     def __str__(self) -> str:
         return self.name
+
+
+class ConcernTypeVersion(PublishedListVersion):
+    """One published list of types of concern (the Home Office has changed it often)."""
 
 
 class ConcernType(BaseModel):
@@ -101,18 +107,9 @@ class ConcernType(BaseModel):
         return self.label
 
 
-class AgeBandVersion(BaseModel):
+class AgeBandVersion(PublishedListVersion):
     """One published set of age bands. Bands are derived from the date of birth and never
     stored instead of it."""
-
-    name = models.CharField(max_length=80, unique=True)
-    valid_from = models.DateField()
-
-    class Meta:
-        ordering = ["-valid_from"]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class AgeBand(BaseModel):

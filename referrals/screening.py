@@ -14,15 +14,14 @@ from django.utils import timezone
 from audit.chain import append_event
 from audit.decision_rules import DecisionInput
 from audit.event_types import EventType
-from audit.services import sharing_decision_record
 from audit.vocabulary import Category, DecisionAction, LegalBasis
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Membership, User
 from prevent_cases.policy import handles_case_content
-from referrals.grants import CASE_TYPE, grants_recompute
+from referrals.grants import CASE_TYPE
 from referrals.models import Referral, ReferralTransition
 from referrals.permissions import owns
-from referrals.selectors import held_categories
+from referrals.services import referral_share
 from referrals.vocabulary import Deconfliction, SignpostService
 from referrals.workflow import (
     OUTCOMES,
@@ -147,15 +146,8 @@ def _share_with_panel(
         justification=data.sharing_justification,
         expires_at=None,
     )
-    sharing_decision_record(
-        actor=actor,
-        membership=membership,
-        case_type=CASE_TYPE,
-        case_id=referral.pk,
-        receiving_agency=panel,
-        data=decision,
-        held_categories=held_categories(agency=membership.agency, referral=referral),
-        before_event=lambda _: grants_recompute(referral=referral, agency=panel),
+    referral_share(
+        actor=actor, membership=membership, referral=referral, receiving_agency=panel, data=decision
     )
 
 

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.decision_rules import DecisionInput
+from audit.decision_rules import decision_input_from
 from audit.services import case_viewed_recorded
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.selectors import agency_get
@@ -83,21 +83,6 @@ class ReferralDetailApi(APIView):
         return Response(ReferralOutput(shown).data)
 
 
-def _decision_input(data: dict) -> DecisionInput:
-    return DecisionInput(
-        action=data["action"],
-        categories=tuple(data["categories"]),
-        purpose=data["purpose"],
-        legal_basis=data["legal_basis"],
-        legal_basis_other=data["legal_basis_other"],
-        schedule1_condition=data["schedule1_condition"],
-        consent_status=data["consent_status"],
-        consent_reason=data["consent_reason"],
-        justification=data["justification"],
-        expires_at=data["expires_at"],
-    )
-
-
 class ReferralSharingDecisionsApi(APIView):
     @extend_schema(responses=SharingDecisionOutput(many=True))
     def get(self, request: Request, referral_id) -> Response:
@@ -137,7 +122,7 @@ class ReferralSharingDecisionsApi(APIView):
             membership=membership,
             referral=referral,
             receiving_agency=receiver,
-            data=_decision_input(data),
+            data=decision_input_from(data),
             supersedes=supersedes,
         )
         return Response(SharingDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
