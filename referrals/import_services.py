@@ -42,7 +42,6 @@ PROGRESS_EVERY = 100
 STOPPED_MESSAGE = (
     "The import stopped before it finished. Nothing was imported. Upload the file again."
 )
-ACTIVE = (ImportJob.Status.QUEUED, ImportJob.Status.CHECKING, ImportJob.Status.IMPORTING)
 
 
 class _RowsRejected(Exception):
@@ -180,15 +179,7 @@ def _create_all(
     )
 
 
-def import_job_run(*, job_id: uuid.UUID) -> ImportJob:
-    """Check every row of a queued job, then import them all or none. Running it again, or
-    while it already runs, changes nothing."""
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.CHECKING, updated_at=timezone.now()
-    )
-    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
-    if not claimed:
-        return job
+def _run(job: ImportJob) -> ImportJob:
     actor = job.uploaded_by
     membership = membership_for_user(actor)
     # The uploader's role or agency may have changed while the job waited.
@@ -212,14 +203,27 @@ def import_job_run(*, job_id: uuid.UUID) -> ImportJob:
     return _finish(job.pk)
 
 
-def import_job_fail(*, job_id: uuid.UUID) -> None:
-    """Mark a job that stopped on an unexpected error as rejected; nothing of it was kept."""
-    ImportJob.objects.filter(pk=job_id, status__in=ACTIVE).update(
-        status=ImportJob.Status.REJECTED,
-        errors=[RowError(None, "", STOPPED_MESSAGE).as_dict()],
-        content="",
-        updated_at=timezone.now(),
+def import_job_run(*, job_id: uuid.UUID) -> ImportJob:
+    """Check every row of a queued job, then import them all or none. Running it again, or
+    while it already runs, changes nothing."""
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.CHECKING, updated_at=timezone.now()
     )
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    if not claimed:
+        return job
+    try:
+        return _run(job)
+    except Exception:
+        # Recorded here rather than in a Celery failure hook, which eager mode and the
+        # management command never call. The import transaction has rolled back, so the
+        # job must not be left looking busy.
+        _finish(
+            job.pk,
+            status=ImportJob.Status.REJECTED,
+            errors=[RowError(None, "", STOPPED_MESSAGE).as_dict()],
+        )
+        raise
 
 
 def import_job_get_for_user(*, membership: Membership | None, job_id: uuid.UUID) -> ImportJob:

@@ -21,7 +21,10 @@ class ImportUploadForm(forms.Form):
     file = forms.FileField(
         label="Upload a CSV file",
         help_text="A CSV file saved as UTF-8, smaller than 5 MB",
-        error_messages={"required": "Choose a CSV file to upload."},
+        error_messages={
+            "required": "Choose a CSV file to upload.",
+            "empty": "The file is empty. The first row must name the columns.",
+        },
     )
 
 

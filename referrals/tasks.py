@@ -18,3 +18,6 @@ def overdue_screening_notify_task() -> int:
     from referrals.notifications import overdue_screening_notify
 
     return overdue_screening_notify()
+
+# Celery's autodiscovery reads tasks.py only; the import task lives beside its service.
+from referrals.tasks_import import import_job_run_task  # noqa: E402, F401

@@ -1,11 +1,19 @@
 from django.urls import path
 
-from referrals import import_views, views
+from referrals import import_views, intake_views, views
 
 app_name = "referrals"
 
 urlpatterns = [
     path("", views.referral_list, name="list"),
+    # Intake journey
+    path("new/", intake_views.intake_start, name="intake-start"),
+    path("new/person/", intake_views.intake_person, name="intake-person"),
+    path("new/earlier-referrals/", intake_views.intake_matches, name="intake-matches"),
+    path("new/child/", intake_views.intake_child, name="intake-child"),
+    path("new/referrer/", intake_views.intake_referrer, name="intake-referrer"),
+    path("new/concern/", intake_views.intake_concern, name="intake-concern"),
+    path("new/check/", intake_views.intake_check, name="intake-check"),
     # Bulk import
     path("import/", import_views.import_new, name="import"),
     path("import/<uuid:job_id>/", import_views.import_job, name="import-job"),

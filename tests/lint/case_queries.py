@@ -23,7 +23,7 @@ SENSITIVE_MODELS = (
     "VerificationRun",
     "Checkpoint",
 )
-INTERFACE_FILES = ("views.py", "forms.py", "admin.py", "sign_in_views.py")
+INTERFACE_SUFFIXES = ("views.py", "forms.py", "admin.py")
 INTERFACE_DIRS = ("api", "templatetags")
 PATTERN = re.compile(rf"\b({'|'.join(SENSITIVE_MODELS)})\.(objects|_default_manager)\b")
 
@@ -33,7 +33,7 @@ def interface_modules() -> list[Path]:
     for app in APPS:
         for path in (ROOT / app).rglob("*.py"):
             relative = path.relative_to(ROOT / app)
-            if path.name in INTERFACE_FILES or relative.parts[0] in INTERFACE_DIRS:
+            if path.name.endswith(INTERFACE_SUFFIXES) or relative.parts[0] in INTERFACE_DIRS:
                 modules.append(path)
     return sorted(modules)
 

@@ -66,4 +66,5 @@ class Command(BaseCommand):
             row = "whole file" if error.row is None else f"row {error.row}"
             column = f", {error.field}" if error.field else ""
             self.stderr.write(f"{row}{column}: {error.message}")
-        raise CommandError(f"{len(errors)} problems found. Nothing was imported.")
+        noun = "problem" if len(errors) == 1 else "problems"
+        raise CommandError(f"{len(errors)} {noun} found. Nothing was imported.")
