@@ -17,7 +17,6 @@ from django.utils import timezone
 from prevent_cases.exceptions import AccessDenied, NotFound
 from prevent_cases.models import Area, Membership, User
 from prevent_cases.policy import handles_case_content
-from prevent_cases.roles import Role
 from prevent_cases.selectors import membership_for_user
 from referrals.csv_import import (
     CheckedRow,
@@ -30,6 +29,7 @@ from referrals.csv_import import (
 )
 from referrals.intake import ReferralIntake
 from referrals.models import ImportJob
+from referrals.permissions import may_log_referrals
 from referrals.selectors import current_concern_types
 from referrals.services import referral_create
 from referrals.tasks_import import import_job_run_task
@@ -60,13 +60,8 @@ class CheckReport:
     errors: list[RowError]
 
 
-def may_import_referrals(membership: Membership | None) -> bool:
-    """The rule referral_create applies: only Prevent officers log referrals."""
-    return handles_case_content(membership) and membership.role == Role.PREVENT_OFFICER
-
-
 def _authorise(membership: Membership | None) -> None:
-    if not may_import_referrals(membership):
+    if not may_log_referrals(membership):
         raise AccessDenied("Only Prevent officers may import referrals (needs: prevent officer).")
 
 
@@ -183,7 +178,7 @@ def _run(job: ImportJob) -> ImportJob:
     actor = job.uploaded_by
     membership = membership_for_user(actor)
     # The uploader's role or agency may have changed while the job waited.
-    if not (may_import_referrals(membership) and membership.agency_id == job.agency_id):
+    if not (may_log_referrals(membership) and membership.agency_id == job.agency_id):
         return _reject(
             job.pk,
             [RowError(None, "", "The uploader may no longer log referrals for this agency.")],

@@ -13,8 +13,8 @@ from referrals.csv_import import MAX_FILE_BYTES
 from referrals.import_services import (
     import_job_create,
     import_job_get_for_user,
-    may_import_referrals,
 )
+from referrals.permissions import may_log_referrals
 
 
 class ImportUploadForm(forms.Form):
@@ -33,7 +33,7 @@ class ImportUploadForm(forms.Form):
 def import_new(request: HttpRequest) -> HttpResponse:
     """Upload a file of referrals; a job checks and imports it in the background."""
     # Refuse the page itself, not just the upload, to anyone who may not import.
-    if not may_import_referrals(request.membership):
+    if not may_log_referrals(request.membership):
         raise PermissionDenied("Only Prevent officers may import referrals.")
     posted = request.method == "POST"
     form = ImportUploadForm(request.POST, request.FILES) if posted else ImportUploadForm()

@@ -1,8 +1,8 @@
 """Referral-specific questions for the access policy, answered from loaded objects."""
 
 from prevent_cases.models import Membership
-from prevent_cases.policy import may_record_sharing_decision
-from prevent_cases.roles import AgencyKind
+from prevent_cases.policy import handles_case_content, may_record_sharing_decision
+from prevent_cases.roles import AgencyKind, Role
 from referrals.models import Referral, ReferralStatus
 
 
@@ -28,3 +28,8 @@ def may_share(membership: Membership | None, referral: Referral) -> bool:
         owns_case=owns(membership, referral),
         runs_responsible_panel=runs_responsible_panel(membership, referral),
     )
+
+
+def may_log_referrals(membership: Membership | None) -> bool:
+    """Only Prevent officers log referrals, one at a time or by import."""
+    return handles_case_content(membership) and membership.role == Role.PREVENT_OFFICER

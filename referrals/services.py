@@ -11,14 +11,12 @@ from audit.models import SharingDecision
 from audit.services import sharing_decision_record, sharing_decision_revoke
 from prevent_cases.exceptions import AccessDenied, NotFound
 from prevent_cases.models import Agency, Area, Membership, User
-from prevent_cases.policy import handles_case_content
-from prevent_cases.roles import Role
 from referrals.grants import CASE_TYPE, GrantDifference, grants_rebuild, grants_recompute
 from referrals.intake import ReferralIntake, is_child
 from referrals.intake import raise_if_invalid as raise_intake_errors
 from referrals.matching import match_key, normalise
 from referrals.models import ConcernType, Referral, Subject
-from referrals.permissions import may_share
+from referrals.permissions import may_log_referrals, may_share
 from referrals.selectors import current_concern_types, held_categories, subject_get_for_linking
 from referrals.timeliness import screening_due_on
 
@@ -116,7 +114,7 @@ def _intake_relations(intake: ReferralIntake) -> tuple[Area, ConcernType | None]
 @transaction.atomic
 def referral_create(*, actor: User, membership: Membership, intake: ReferralIntake) -> Referral:
     """Log a referral; the actor's agency owns it. Links to an earlier subject when asked."""
-    if not (handles_case_content(membership) and membership.role == Role.PREVENT_OFFICER):
+    if not may_log_referrals(membership):
         raise AccessDenied("Only Prevent officers may log referrals (needs: prevent officer).")
     raise_intake_errors(intake, today=timezone.localdate())
     area, concern_type = _intake_relations(intake)

@@ -19,5 +19,6 @@ def overdue_screening_notify_task() -> int:
 
     return overdue_screening_notify()
 
+
 # Celery's autodiscovery reads tasks.py only; the import task lives beside its service.
 from referrals.tasks_import import import_job_run_task  # noqa: E402, F401

@@ -13,7 +13,6 @@ from audit.services import case_viewed_recorded
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.http_errors import domain_errors_as_http
 from prevent_cases.keyset import page_after
-from prevent_cases.roles import Role
 from prevent_cases.selectors import agencies_other_than
 from referrals.forms import (
     DashboardFilterForm,
@@ -22,7 +21,7 @@ from referrals.forms import (
     SharingDecisionForm,
 )
 from referrals.grants import CASE_TYPE
-from referrals.permissions import may_share, owns
+from referrals.permissions import may_log_referrals, may_share, owns
 from referrals.screening import referral_screen, referral_start_screening
 from referrals.selectors import (
     dashboard_counts,
@@ -72,7 +71,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
             "counts": dashboard_counts(membership=membership),
             "today": timezone.localdate(),
-            "may_log": membership.role == Role.PREVENT_OFFICER,
+            "may_log": may_log_referrals(membership),
         },
     )
 
