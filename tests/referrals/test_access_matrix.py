@@ -63,6 +63,7 @@ def _case_paths(referral) -> dict[str, str]:
         "api": f"/api/referrals/{referral.pk}/",
         "decisions api": f"/api/referrals/{referral.pk}/sharing-decisions/",
         "share page": f"/referrals/{referral.pk}/sharing/new/",
+        "screening page": f"/referrals/{referral.pk}/screening/outcome/",
     }
 
 
@@ -99,6 +100,7 @@ def test_case_pages_and_endpoints(sign_in, case, username):
     # Only the owner's officer may record decisions here; a receiver sees the case but may
     # not share it on (403, not 404, because the case is visible to them).
     assert responses["share page"].status_code == (200 if sees == "all" else 403)
+    assert responses["screening page"].status_code == (200 if sees == "all" else 403)
 
 
 def test_receivers_see_only_decisions_naming_their_own_agency(sign_in, case, agency):

@@ -6,7 +6,7 @@ from rest_framework.authtoken.models import Token
 from audit.models import AuditEvent
 from referrals.models import Referral
 from referrals.selectors import current_concern_types
-from tests.factories import make_referral
+from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,20 @@ def test_token_authentication_sees_the_same_cases(db, user, client):
     assert hidden.status_code == 404
     refused = client.get("/api/referrals/", HTTP_AUTHORIZATION="Token not-a-real-token")
     assert refused.status_code in (401, 403)
+
+
+@pytest.mark.parametrize(
+    ("username", "status"),
+    [
+        ("northby.officer", 200),
+        ("northby.health", 403),
+        ("southmere.officer", 404),
+        ("northby.auditor", 404),
+    ],
+)
+def test_only_the_owning_force_starts_screening(sign_in, user, agency, username, status):
+    officer = user("northby.officer")
+    referral = make_referral(officer)
+    share(referral, officer, agency("Northby NHS Trust"))
+    response = sign_in(username).post(f"/api/referrals/{referral.pk}/screening/start/")
+    assert response.status_code == status
