@@ -119,7 +119,7 @@ class RevokeDecisionForm(forms.Form):
 
 
 STATUS_TABS = [
-    ("open", "Open (received or screening)"),
+    ("open", "Open"),
     ("received", "Received"),
     ("screening", "Screening"),
     ("closed", "Closed"),

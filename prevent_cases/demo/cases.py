@@ -92,10 +92,14 @@ def _pick(rng: random.Random, table):
     return rng.choices(values, weights=weights)[0]
 
 
-def _intake(fake: Faker, rng: random.Random, officer: User, types: dict) -> ReferralIntake:
+def _intake(
+    fake: Faker, rng: random.Random, officer: User, types: dict, *, waiting: bool
+) -> ReferralIntake:
     today = timezone.localdate()
     age = rng.choice(_pick(rng, AGES))
-    received = today - datetime.timedelta(days=rng.randint(0, 270))
+    # Referrals still waiting arrived in the last fortnight, so some are overdue and some
+    # not; screened ones spread over the last nine months.
+    received = today - datetime.timedelta(days=rng.randint(0, 14 if waiting else 270))
     male = rng.random() < 0.89
     concern_type = _pick(rng, CONCERN_TYPES)
     return ReferralIntake(
@@ -170,10 +174,13 @@ def _seed_area(area_name: str, fake: Faker, rng: random.Random, types: dict) -> 
     health = Agency.objects.get(name=f"{area_name} NHS Trust")
     college = Agency.objects.get(name=f"{area_name} College")
     for number in range(REFERRALS_PER_AREA):
-        referral = referral_create(
-            actor=officer, membership=officer.membership, intake=_intake(fake, rng, officer, types)
-        )
         stage = _pick(rng, STAGES)
+        waiting = stage in ("received", "screening")
+        referral = referral_create(
+            actor=officer,
+            membership=officer.membership,
+            intake=_intake(fake, rng, officer, types, waiting=waiting),
+        )
         if stage != "received":
             _screen(officer, referral, stage)
         if stage == "channel" and number % 2 == 0:
