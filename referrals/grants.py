@@ -1,5 +1,6 @@
 """Turning sharing decisions into grants: the only code that writes ReferralGrant rows."""
 
+import functools
 import uuid
 from dataclasses import dataclass
 
@@ -25,7 +26,10 @@ class GrantDifference:
     unchanged: int = 0
 
 
-def _permissions_by_category() -> dict[str, int]:
+@functools.cache
+def permissions_by_category() -> dict[str, int]:
+    """Permission ids per category, read once per process: they change only by migration.
+    (The test suite's flush recreates them, and clears this cache when it does.)"""
     content_type = ContentType.objects.get_for_model(Referral)
     return {
         codename.removeprefix("see_"): pk
@@ -45,7 +49,7 @@ def _later_expiry(first, second) -> bool:
 def desired_grants(decisions, *, groups: dict[uuid.UUID, int]) -> dict[GrantKey, GrantValue]:
     """One grant per (referral, agency, category) from live decisions: where decisions
     overlap, the one that lasts longest supports the grant."""
-    permissions = _permissions_by_category()
+    permissions = permissions_by_category()
     desired: dict[GrantKey, GrantValue] = {}
     for decision_id, case_id, receiver_id, categories, expires_at in decisions:
         for category in categories:

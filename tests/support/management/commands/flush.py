@@ -16,6 +16,7 @@ from django.apps import apps
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
+from referrals.grants import permissions_by_category
 from tests.support.triggers import audit_triggers_lifted
 
 REFERENCE_DATA_MIGRATIONS = ("referrals.migrations.0002_concern_types_and_age_bands",)
@@ -27,4 +28,6 @@ class Command(FlushCommand):
             result = super().handle(**options)
         for name in REFERENCE_DATA_MIGRATIONS:
             importlib.import_module(name).load(apps, None)
+        # Permissions come back with new ids after a flush.
+        permissions_by_category.cache_clear()
         return result
