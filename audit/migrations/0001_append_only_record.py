@@ -42,11 +42,11 @@ class Migration(migrations.Migration):
                 ('target_id', models.UUIDField(null=True)),
                 ('payload', models.JSONField(default=dict)),
                 ('prev_hash', models.CharField(max_length=64, unique=True)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                ('hash', models.CharField(max_length=64)),
             ],
             options={
                 'ordering': ['seq'],
-                'indexes': [models.Index(fields=['target_type', 'target_id', 'seq'], name='audit_event_target'), models.Index(fields=['type', 'seq'], name='audit_event_type'), models.Index(fields=['created_at'], name='audit_event_created')],
+                'indexes': [models.Index(fields=['target_type', 'target_id', 'seq'], name='audit_event_target'), models.Index(fields=['type', 'seq'], name='audit_event_type')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('seq__gte', 1)), name='audit_event_seq_positive')],
             },
         ),
