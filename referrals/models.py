@@ -132,11 +132,6 @@ class ReferralStatus(models.TextChoices):
     PROGRESSED = "progressed", "Progressed to Channel"
 
 
-class ReferralQuerySet(models.QuerySet):
-    def owned_by(self, agency: Agency) -> "ReferralQuerySet":
-        return self.filter(owning_agency=agency)
-
-
 class Referral(BaseModel):
     """A referral about one person, owned by the agency that logged it."""
 
@@ -189,8 +184,6 @@ class Referral(BaseModel):
         related_name="referrals_screened",
     )
     screened_at = models.DateTimeField(null=True, blank=True)
-
-    objects = ReferralQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

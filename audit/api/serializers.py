@@ -3,11 +3,7 @@
 from rest_framework import serializers
 
 from audit.vocabulary import Category, ReviewFinding
-
-
-class AgencyRefOutput(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
+from prevent_cases.api_serializers import NamedRefOutput
 
 
 class AuditedDecisionOutput(serializers.Serializer):
@@ -15,8 +11,8 @@ class AuditedDecisionOutput(serializers.Serializer):
     case_type = serializers.CharField()
     case_id = serializers.UUIDField()
     action = serializers.CharField()
-    disclosing_agency = AgencyRefOutput()
-    receiving_agency = AgencyRefOutput()
+    disclosing_agency = NamedRefOutput()
+    receiving_agency = NamedRefOutput()
     categories = serializers.ListField(child=serializers.ChoiceField(Category.choices))
     purpose = serializers.CharField()
     legal_basis = serializers.CharField()

@@ -10,14 +10,10 @@ from audit.vocabulary import (
     LegalBasis,
     Schedule1Condition,
 )
+from prevent_cases.api_serializers import NamedRefOutput
 from referrals.selectors import VisibleReferral
 from referrals.vocabulary import Deconfliction, Sector, Sex, SignpostService
 from referrals.workflow import ScreeningOutcome
-
-
-class NamedRefOutput(serializers.Serializer):
-    id = serializers.UUIDField()
-    name = serializers.CharField()
 
 
 class IdentityOutput(serializers.Serializer):
