@@ -97,3 +97,10 @@ def test_a_receiver_cannot_screen(sign_in, officer, agency):
     assert client.get(f"/referrals/{referral.pk}/screening/outcome/").status_code == 403
     assert client.post(f"/referrals/{referral.pk}/screening/start/").status_code == 403
     assert Referral.objects.get(pk=referral.pk).status == "received"
+
+
+def test_each_row_shows_how_long_ago_it_was_received(sign_in, officer):
+    with time_machine.travel(datetime.date(2026, 11, 23)):
+        make_referral(officer, received_on=datetime.date(2026, 11, 9))
+        page = sign_in("northby.officer").get("/referrals/").content.decode()
+    assert "2\xa0weeks ago" in page
