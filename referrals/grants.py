@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.models import SharingDecision
+from audit.vocabulary import DecisionAction
 from prevent_cases.models import Agency
 from referrals.models import Referral, ReferralGrant
 
@@ -111,6 +112,38 @@ def grants_recompute(*, referral: Referral, agency: Agency) -> GrantDifference:
         groups={agency.pk: agency.group_id},
     )
     return _apply(_existing(content_object=referral, group_id=agency.group_id), desired)
+
+
+def _still_live(expires_at) -> bool:
+    return expires_at is None or expires_at > timezone.now()
+
+
+@transaction.atomic(savepoint=False)
+def grants_apply_decision(*, referral: Referral, agency: Agency, decision) -> GrantDifference:
+    """Bring one agency's grants on one referral up to date after a decision about them.
+
+    A new decision to share that replaces nothing only adds to the live set, so each of
+    its categories is granted unless a live grant already lasts longer: the same result as
+    a full recompute, without reading every decision again. Withholding without replacing
+    anything changes no grant. Anything that ends a decision is recomputed in full.
+    """
+    if decision.supersedes_id is not None:
+        return grants_recompute(referral=referral, agency=agency)
+    if decision.action != DecisionAction.SHARE:
+        return GrantDifference()
+    existing = _existing(content_object=referral, group_id=agency.group_id)
+    desired = {key: value for key, (_, value) in existing.items()}
+    permissions = permissions_by_category()
+    for category in decision.categories:
+        key = (referral.pk, agency.group_id, permissions[category])
+        current = desired.get(key)
+        if (
+            current is None
+            or not _still_live(current[1])
+            or _later_expiry(decision.expires_at, current[1])
+        ):
+            desired[key] = (decision.pk, decision.expires_at)
+    return _apply(existing, desired)
 
 
 @transaction.atomic

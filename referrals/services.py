@@ -11,7 +11,13 @@ from audit.models import SharingDecision
 from audit.services import sharing_decision_record, sharing_decision_revoke
 from prevent_cases.exceptions import AccessDenied, NotFound
 from prevent_cases.models import Agency, Area, Membership, User
-from referrals.grants import CASE_TYPE, GrantDifference, grants_rebuild, grants_recompute
+from referrals.grants import (
+    CASE_TYPE,
+    GrantDifference,
+    grants_apply_decision,
+    grants_rebuild,
+    grants_recompute,
+)
 from referrals.intake import ReferralIntake, is_child
 from referrals.intake import raise_if_invalid as raise_intake_errors
 from referrals.matching import match_key, normalise
@@ -179,7 +185,9 @@ def referral_share(
         data=data,
         held_categories=held_categories(agency=membership.agency, referral=referral),
         supersedes=supersedes,
-        before_event=lambda _: grants_recompute(referral=referral, agency=receiving_agency),
+        before_event=lambda decision: grants_apply_decision(
+            referral=referral, agency=receiving_agency, decision=decision
+        ),
     )
 
 

@@ -110,3 +110,29 @@ def test_tidying_removes_only_expired_grant_rows(referral, officer, agency):
     assert list(ReferralGrant.objects.values_list("group__agency__name", flat=True)) == [
         HEALTH_AGENCY
     ]
+
+
+def test_adding_decisions_one_by_one_matches_a_rebuild_from_the_log(referral, officer, agency):
+    """Grants updated decision by decision equal grants recomputed from all decisions."""
+    health = agency(HEALTH_AGENCY)
+    now = timezone.now()
+    steps = [
+        ((Category.IDENTITY,), now + datetime.timedelta(days=3)),
+        ((Category.IDENTITY, Category.HEALTH), None),
+        ((Category.HEALTH,), now + datetime.timedelta(days=1)),
+        ((Category.CONCERN,), now + datetime.timedelta(hours=1)),
+        ((Category.CONCERN,), now + datetime.timedelta(days=9)),
+    ]
+    for categories, expires_at in steps:
+        share(referral, officer, health, categories=categories, expires_at=expires_at)
+    with time_machine.travel(now + datetime.timedelta(hours=2)):
+        share(
+            referral,
+            officer,
+            health,
+            categories=(Category.CONCERN,),
+            expires_at=now + datetime.timedelta(days=2),
+        )
+        out = StringIO()
+        call_command("rebuild_grants", "--check", stdout=out)
+    assert "0 added, 0 removed, 3 unchanged" in out.getvalue()
