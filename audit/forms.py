@@ -4,9 +4,8 @@ from django import forms
 
 from audit.selectors import DecisionFilters
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis, ReviewFinding
+from prevent_cases.dates import UK_DATE_FORMATS
 from prevent_cases.models import Agency
-
-UK_DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
 
 
 def _any(choices) -> list[tuple[str, str]]:

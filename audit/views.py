@@ -23,6 +23,7 @@ from audit.selectors import (
     reviews_of,
 )
 from audit.services import decision_review_record, export_recorded, verification_run_request
+from prevent_cases.form_errors import add_service_errors
 from prevent_cases.http_errors import domain_errors_as_http
 from prevent_cases.selectors import agencies_in_area
 
@@ -89,8 +90,7 @@ def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
                 note=form.cleaned_data["note"],
             )
         except ValidationError as error:
-            for field, errors in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, errors)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Review recorded.")
             return redirect("audit:decision", decision_id=decision.pk)

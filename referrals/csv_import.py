@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from referrals.dates import parse_uk_date
+from prevent_cases.dates import parse_uk_date
 from referrals.intake import ReferralIntake, intake_errors
 from referrals.models import Referral, Subject
 from referrals.vocabulary import Sector, Sex

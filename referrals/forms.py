@@ -14,13 +14,12 @@ from audit.vocabulary import (
     LegalBasis,
     Schedule1Condition,
 )
+from prevent_cases.dates import UK_DATE_FORMATS
 from prevent_cases.models import Agency
 from referrals.screening import ScreeningInput
 from referrals.selectors import DashboardFilters
 from referrals.vocabulary import Deconfliction, SignpostService
 from referrals.workflow import ScreeningOutcome
-
-UK_DATE_FORMATS = ["%d/%m/%Y", "%d %m %Y", "%Y-%m-%d"]
 
 
 class SharingDecisionForm(forms.Form):

@@ -14,10 +14,10 @@ from django.utils import timezone
 
 from audit.models import SharingDecision
 from audit.vocabulary import Category
+from prevent_cases.dates import parse_uk_date
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Agency, Membership
 from prevent_cases.policy import handles_case_content, visible_categories
-from referrals.dates import parse_uk_date
 from referrals.matching import Match, normalise, rank
 from referrals.models import (
     ConcernType,

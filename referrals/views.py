@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.services import case_viewed_recorded
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
+from prevent_cases.form_errors import add_service_errors
 from prevent_cases.http_errors import domain_errors_as_http
 from prevent_cases.keyset import page_after
 from prevent_cases.selectors import agencies_other_than
@@ -38,17 +39,6 @@ from referrals.timeliness import working_days_between
 from referrals.workflow import allowed_events
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, messages_ in error.message_dict.items():
-        # The sharing decision made on progress calls its justification "justification".
-        name = (
-            "sharing_justification"
-            if field == "justification" and "sharing_justification" in form.fields
-            else field
-        )
-        form.add_error(name if name in form.fields else None, messages_)
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -144,7 +134,7 @@ def screening_outcome(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespo
                 data=form.screening_input(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except (TransitionNotAllowed, ConflictError) as error:
             form.add_error(None, error.message)
         else:
@@ -184,7 +174,7 @@ def sharing_decision_new(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
                 data=form.decision_input(),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "Sharing decision recorded.")
             return redirect("referrals:detail", referral_id=referral.pk)
@@ -220,7 +210,7 @@ def sharing_decision_revoke(
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except ConflictError as error:
             form.add_error(None, error.message)
         else:
