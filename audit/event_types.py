@@ -41,6 +41,8 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
             "case_type",
             "case_id",
             "receiving_agency",
+            "source_agency",
+            "scope",
             "categories",
             "legal_basis",
             "consent_status",

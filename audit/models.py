@@ -81,6 +81,19 @@ class SharingDecision(models.Model):
         "prevent_cases.Agency", on_delete=models.PROTECT, related_name="decisions_received"
     )
     categories = models.JSONField(default=list)
+    # Whose information is shared: the disclosing agency's own, or (an onward share by the
+    # responsible panel) another agency's that the panel holds. Null only on decisions
+    # recorded before provenance was kept (canonical version 1): their source is the
+    # disclosing agency.
+    source_agency = models.ForeignKey(
+        "prevent_cases.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions_sourced",
+    )
+    # The part of the case shared: "" for the whole case, else e.g. "intervention:<uuid>".
+    scope = models.CharField(max_length=80, blank=True, default="")
     purpose = models.TextField()
     legal_basis = models.CharField(max_length=40, choices=LegalBasis.choices)
     legal_basis_other = models.TextField(blank=True, default="")
@@ -99,6 +112,8 @@ class SharingDecision(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
+    # Which canonical form the decision's hash was taken over (docs/audit-chain.md).
+    canonical_version = models.PositiveSmallIntegerField(default=2)
 
     objects = SharingDecisionQuerySet.as_manager()
 
@@ -125,6 +140,11 @@ class SharingDecision(models.Model):
                 condition=~Q(disclosing_agency=models.F("receiving_agency")),
                 name="decision_not_to_self",
             ),
+            # From version 2 on, every decision says whose information it shares.
+            models.CheckConstraint(
+                condition=Q(canonical_version=1) | Q(source_agency__isnull=False),
+                name="decision_names_source",
+            ),
             # A revocation always names the decision it ends.
             models.CheckConstraint(
                 condition=~Q(action=DecisionAction.REVOKE) | Q(supersedes__isnull=False),
@@ -134,6 +154,11 @@ class SharingDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} decision {self.id}"
+
+    @property
+    def information_source_id(self) -> uuid.UUID:
+        """Whose information the decision is about (version 1 rows: the discloser's)."""
+        return self.source_agency_id or self.disclosing_agency_id
 
 
 class DecisionReview(models.Model):

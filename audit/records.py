@@ -1,4 +1,9 @@
-"""The canonical record of a sharing decision, whose hash its audit event carries."""
+"""The canonical record of a sharing decision, whose hash its audit event carries.
+
+The record's columns depend on its canonical version: version 1 (decisions recorded before
+provenance was kept) has no source, scope or version; version 2 adds them. A decision's
+hash is always taken over the columns of its own version, so older chains still verify.
+"""
 
 from typing import Any
 
@@ -7,7 +12,7 @@ from audit.models import SharingDecision
 
 # Every column of a decision row, in the names the canonical form uses. Verification
 # reads these columns as tuples, in this order, without building model instances.
-DECISION_COLUMNS = (
+DECISION_COLUMNS_V1 = (
     "id",
     "case_type",
     "case_id",
@@ -28,10 +33,17 @@ DECISION_COLUMNS = (
     "expires_at",
     "supersedes_id",
 )
+DECISION_COLUMNS_V2 = (*DECISION_COLUMNS_V1, "source_agency_id", "scope", "canonical_version")
+DECISION_COLUMNS_BY_VERSION = {1: DECISION_COLUMNS_V1, 2: DECISION_COLUMNS_V2}
+# What verification reads: every column any version needs, the version last.
+DECISION_COLUMNS = DECISION_COLUMNS_V2
 
 
 def decision_hash_from_values(values: tuple[Any, ...]) -> str:
-    return sha256_hex(canonical_bytes(dict(zip(DECISION_COLUMNS, values, strict=True))))
+    """The hash of a row read as DECISION_COLUMNS, over the columns of its own version."""
+    row = dict(zip(DECISION_COLUMNS, values, strict=True))
+    columns = DECISION_COLUMNS_BY_VERSION[row["canonical_version"]]
+    return sha256_hex(canonical_bytes({column: row[column] for column in columns}))
 
 
 def decision_hash(decision: SharingDecision) -> str:

@@ -40,6 +40,8 @@ def _decision_event(decision: SharingDecision, *, membership: Membership) -> Aud
             "case_type": decision.case_type,
             "case_id": decision.case_id,
             "receiving_agency": decision.receiving_agency_id,
+            "source_agency": decision.source_agency_id,
+            "scope": decision.scope,
             "categories": decision.categories,
             "legal_basis": decision.legal_basis,
             "consent_status": decision.consent_status,
@@ -48,18 +50,26 @@ def _decision_event(decision: SharingDecision, *, membership: Membership) -> Aud
     )
 
 
-def _check_supersedable(
-    previous: SharingDecision, *, case_type: str, case_id: uuid.UUID, receiving_agency_id
-) -> None:
+def _check_supersedable(previous: SharingDecision, replacement: SharingDecision) -> None:
     same_subject = (
-        previous.case_type == case_type
-        and previous.case_id == case_id
-        and previous.receiving_agency_id == receiving_agency_id
+        previous.case_type == replacement.case_type
+        and previous.case_id == replacement.case_id
+        and previous.receiving_agency_id == replacement.receiving_agency_id
+        and previous.information_source_id == replacement.information_source_id
+        and previous.scope == replacement.scope
     )
     if not same_subject:
         raise ValidationError(
-            {"supersedes": ["A decision can only replace one about the same case and agency."]}
+            {
+                "supersedes": [
+                    "A decision can only replace one about the same case, receiving agency "
+                    "and information."
+                ]
+            }
         )
+    # Only the agency that made a decision may replace or revoke it.
+    if previous.disclosing_agency_id != replacement.disclosing_agency_id:
+        raise AccessDenied("Only the agency that made a sharing decision may replace or revoke it.")
     if SharingDecision.objects.filter(supersedes=previous).exists():
         raise ConflictError("That decision has already been replaced or revoked.")
 
@@ -86,13 +96,17 @@ def sharing_decision_record(
     receiving_agency: Agency,
     data: DecisionInput,
     held_categories: frozenset[str],
+    source_agency_id: uuid.UUID | None = None,
+    scope: str = "",
     supersedes: SharingDecision | None = None,
     before_event: Callable[[SharingDecision], object] | None = None,
 ) -> SharingDecision:
     """Record a decision to share or withhold information, and its audit event.
 
-    `before_event` runs after the row is written and before the event is appended (the
-    caller recomputes grants there), so the chain lock is held for the append alone.
+    The information is the disclosing agency's own unless `source_agency_id` names another
+    (an onward share); `held_categories` are those the discloser holds of that source and
+    scope. `before_event` runs after the row is written and before the event is appended
+    (the caller recomputes grants there).
     """
     now = timezone.now()
     raise_if_invalid(data, held_categories=held_categories, now=now)
@@ -100,13 +114,6 @@ def sharing_decision_record(
         raise ValidationError({"receiving_agency": ["Choose another agency than your own."]})
     if not receiving_agency.is_active:
         raise ValidationError({"receiving_agency": ["That agency is no longer active."]})
-    if supersedes is not None:
-        _check_supersedable(
-            supersedes,
-            case_type=case_type,
-            case_id=case_id,
-            receiving_agency_id=receiving_agency.pk,
-        )
     decision = SharingDecision(
         case_type=case_type,
         case_id=case_id,
@@ -114,6 +121,8 @@ def sharing_decision_record(
         disclosing_agency_id=membership.agency_id,
         receiving_agency=receiving_agency,
         categories=sorted(set(data.categories)),
+        source_agency_id=source_agency_id or membership.agency_id,
+        scope=scope,
         purpose=data.purpose.strip(),
         legal_basis=data.legal_basis,
         legal_basis_other=data.legal_basis_other.strip(),
@@ -127,6 +136,8 @@ def sharing_decision_record(
         expires_at=data.expires_at,
         supersedes=supersedes,
     )
+    if supersedes is not None:
+        _check_supersedable(supersedes, decision)
     _save_decision(decision)
     if before_event is not None:
         before_event(decision)
@@ -150,12 +161,6 @@ def sharing_decision_revoke(
         raise ValidationError({"decision": ["Only a decision to share can be revoked."]})
     if len(" ".join(reason.split())) < MIN_REASON_CHARS:
         raise ValidationError({"reason": ["Explain why the sharing is being revoked."]})
-    _check_supersedable(
-        decision,
-        case_type=decision.case_type,
-        case_id=decision.case_id,
-        receiving_agency_id=decision.receiving_agency_id,
-    )
     revocation = SharingDecision(
         case_type=decision.case_type,
         case_id=decision.case_id,
@@ -163,6 +168,8 @@ def sharing_decision_revoke(
         disclosing_agency_id=membership.agency_id,
         receiving_agency_id=decision.receiving_agency_id,
         categories=decision.categories,
+        source_agency_id=decision.information_source_id,
+        scope=decision.scope,
         purpose="Revocation of an earlier decision to share.",
         legal_basis=decision.legal_basis,
         legal_basis_other=decision.legal_basis_other,
@@ -176,6 +183,7 @@ def sharing_decision_revoke(
         expires_at=None,
         supersedes=decision,
     )
+    _check_supersedable(decision, revocation)
     _save_decision(revocation)
     if before_event is not None:
         before_event(revocation)
