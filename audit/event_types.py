@@ -15,11 +15,16 @@ class EventType(models.TextChoices):
     REFERRAL_CREATED = "referral.created", "Referral created"
     REFERRAL_TRANSITIONED = "referral.transitioned", "Referral status changed"
     REFERRAL_SCREENED = "referral.screened", "Screening outcome recorded"
+    REFERRAL_RESPONSIBILITY_CHANGED = (
+        "referral.responsibility_changed",
+        "Responsible panel changed",
+    )
     PANEL_CASE_STAGE_CHANGED = "panel_case.stage_changed", "Panel case stage changed"
     PANEL_DECISION = "panel.decision", "Panel decision recorded"
     SHARING_DECISION_RECORDED = "sharing_decision.recorded", "Sharing decision recorded"
     DECISION_REVIEWED = "sharing_decision.reviewed", "Sharing decision reviewed by an auditor"
     CASE_VIEWED = "case.viewed", "Case viewed"
+    CASES_LISTED = "case.listed", "Cases listed"
     EXPORT_PRODUCED = "export.produced", "Export produced"
     GRANTS_REBUILT = "grants.rebuilt", "Access grants rebuilt"
 
@@ -32,6 +37,7 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventType.REFERRAL_CREATED: frozenset({"reference", "area", "subject", "linked_subject"}),
     EventType.REFERRAL_TRANSITIONED: frozenset({"from", "to", "event"}),
     EventType.REFERRAL_SCREENED: frozenset({"outcome", "deconfliction", "signposted_to"}),
+    EventType.REFERRAL_RESPONSIBILITY_CHANGED: frozenset({"from_agency", "to_agency", "reason"}),
     EventType.PANEL_CASE_STAGE_CHANGED: frozenset({"referral", "from", "to", "event"}),
     EventType.PANEL_DECISION: frozenset({"referral", "decision", "outcome"}),
     EventType.SHARING_DECISION_RECORDED: frozenset(
@@ -50,7 +56,8 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
         }
     ),
     EventType.DECISION_REVIEWED: frozenset({"decision", "finding"}),
-    EventType.CASE_VIEWED: frozenset({"categories", "via"}),
+    EventType.CASE_VIEWED: frozenset({"categories", "sources", "via"}),
+    EventType.CASES_LISTED: frozenset({"cases", "via"}),
     EventType.EXPORT_PRODUCED: frozenset({"export", "rows", "filters", "format"}),
     EventType.GRANTS_REBUILT: frozenset({"added", "removed", "unchanged"}),
 }

@@ -255,26 +255,6 @@ def sign_in_failed_recorded(*, username: str) -> AuditEvent:
     )
 
 
-def case_viewed_recorded(
-    *,
-    actor: User,
-    membership: Membership,
-    case_type: str,
-    case_id: uuid.UUID,
-    categories: frozenset[str],
-    via: str,
-) -> AuditEvent:
-    """Who read which case, which categories were shown, and through which path."""
-    return append_event(
-        event_type=EventType.CASE_VIEWED,
-        actor=actor.pk,
-        agency=membership.agency_id,
-        target_type=case_type,
-        target_id=case_id,
-        payload={"categories": sorted(categories), "via": via},
-    )
-
-
 def export_recorded(
     *, actor: User, membership: Membership, export: str, rows: int, filters: dict, file_format: str
 ) -> AuditEvent:

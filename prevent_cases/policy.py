@@ -44,35 +44,87 @@ def may_review_decisions(membership: MembershipLike | None) -> bool:
     return membership.role == Role.AUDITOR
 
 
+# One item of case data, or one grant of it: (category, source agency id, scope), where
+# scope "" is the whole case and anything else one part of it (e.g. one intervention).
+Holding = tuple[str, object, str]
+WHOLE_CASE = ""
+
+# Roles that speak for their agency when it shares its own information.
+ORIGINATOR_SHARING_ROLES = frozenset(
+    {Role.PREVENT_OFFICER, Role.CHANNEL_COORDINATOR, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
+)
+# Roles that run the responsible panel and may pass on, for panel purposes, what it holds.
+PANEL_SHARING_ROLES = frozenset({Role.PANEL_CHAIR, Role.CHANNEL_COORDINATOR})
+
+
+def sees_item(
+    membership: MembershipLike | None,
+    *,
+    agency_id: object,
+    item: Holding,
+    grants: frozenset[Holding],
+) -> bool:
+    """Whether the member (of agency `agency_id`) may see one item of case data."""
+    # Auditors, administrators and anyone without an active membership see no case content.
+    if not handles_case_content(membership):
+        return False
+    category, source_id, _ = item
+    # An agency always sees what it originated.
+    if source_id == agency_id:
+        return True
+    # Otherwise only what a live grant gives: of this part of the case...
+    if item in grants:
+        return True
+    # ...or of the whole case, which covers each of its parts.
+    return (category, source_id, WHOLE_CASE) in grants
+
+
 def visible_categories(
     membership: MembershipLike | None,
     *,
-    owns_case: bool,
+    agency_id: object,
+    source_id: object,
+    scope: str = WHOLE_CASE,
     all_categories: frozenset[str],
-    granted: frozenset[str],
+    grants: frozenset[Holding],
 ) -> frozenset[str]:
-    """The categories of a case this member may see; empty means the case is invisible."""
-    # Auditors, administrators and anyone without an active membership see no case content.
-    if not handles_case_content(membership):
-        return frozenset()
-    # The agency that logged the case owns it and holds every category.
-    if owns_case:
-        return all_categories
-    # Any other agency sees exactly what live sharing decisions granted it.
-    return granted
+    """The categories of one source's information (in one scope) the member may see."""
+    return frozenset(
+        category
+        for category in all_categories
+        if sees_item(
+            membership, agency_id=agency_id, item=(category, source_id, scope), grants=grants
+        )
+    )
 
 
-def may_record_sharing_decision(
-    membership: MembershipLike | None, *, owns_case: bool, runs_responsible_panel: bool
+def may_share_information(
+    membership: MembershipLike | None,
+    *,
+    originates: bool,
+    runs_responsible_panel: bool,
+    holds_directly: bool,
 ) -> bool:
-    """Whether the member may record a decision disclosing this case's information."""
+    """Whether the member may record a decision disclosing one source's information."""
     if not handles_case_content(membership):
         return False
-    # The owning agency's Prevent officer or Channel coordinator.
-    if owns_case:
-        return membership.role in {Role.PREVENT_OFFICER, Role.CHANNEL_COORDINATOR}
-    # The chair or coordinator of the panel now responsible, for panel purposes.
-    if runs_responsible_panel:
-        return membership.role in {Role.PANEL_CHAIR, Role.CHANNEL_COORDINATOR}
-    # Receivers do not re-share what they received.
+    # The originating agency, for its own information.
+    if originates:
+        return membership.role in ORIGINATOR_SHARING_ROLES
+    # The responsible panel's chair or coordinator, for what a live grant from the source
+    # itself gave the panel, for panel purposes (onward sharing, one level deep).
+    if runs_responsible_panel and holds_directly:
+        return membership.role in PANEL_SHARING_ROLES
+    # Nobody else shares on.
     return False
+
+
+def may_end_decision(
+    membership: MembershipLike | None, *, made_by_own_agency: bool, may_share: bool
+) -> bool:
+    """Whether the member may supersede or revoke a sharing decision."""
+    # Only the agency that made a decision may replace or end it...
+    if not made_by_own_agency:
+        return False
+    # ...and within it, only someone who may still share that information.
+    return may_share

@@ -1,23 +1,45 @@
-"""Turning sharing decisions into grants: the only code that writes ReferralGrant rows."""
+"""Turning sharing decisions into grants: the only code that writes ReferralGrant rows.
+
+A grant is keyed by (referral, receiving agency's group, category, source agency, scope)
+and carries the decision that supports it. A decision is *direct* when the discloser shares
+its own information, *onward* when the responsible panel passes on another agency's
+information that a direct grant gave it. An onward grant rests on the discloser's direct
+grant of the same information: it exists only while that grant is live and never outlasts
+it. Onward sharing is one level deep, so resting only on direct grants also means no chain
+of grants can keep itself alive.
+
+Every recomputation for one referral is serialised (an advisory lock per referral on
+PostgreSQL, IMMEDIATE transactions on SQLite) and reads the decisions after taking it, so
+concurrent revocations and shares leave what one of them alone would have left.
+"""
 
 import functools
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.models import SharingDecision
 from audit.vocabulary import DecisionAction
 from prevent_cases.models import Agency
+from prevent_cases.policy import WHOLE_CASE
 from referrals.models import Referral, ReferralGrant
 
 CASE_TYPE = "referral"
+# First key of pg_advisory_xact_lock(int, int) for grant recomputation; the second is the
+# referral's hash. Distinct from the audit chain's lock key.
+GRANT_LOCK_CLASS = 7305
 
-GrantKey = tuple[uuid.UUID, int, int]  # (referral, group, permission)
+GrantKey = tuple[uuid.UUID, int, int, uuid.UUID, str]  # referral, group, permission, source, scope
 GrantValue = tuple[uuid.UUID, object]  # (decision, expires_at)
+# What a discloser holds directly: (agency, permission, source, scope) -> longest expiry.
+Upstream = Callable[[uuid.UUID, int, uuid.UUID, str], tuple[bool, object]]
 
 
 @dataclass
@@ -25,6 +47,32 @@ class GrantDifference:
     added: int = 0
     removed: int = 0
     unchanged: int = 0
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+    def __iadd__(self, other: "GrantDifference") -> "GrantDifference":
+        self.added += other.added
+        self.removed += other.removed
+        self.unchanged += other.unchanged
+        return self
+
+
+@dataclass(frozen=True)
+class LiveDecision:
+    id: uuid.UUID
+    case_id: uuid.UUID
+    receiver_id: uuid.UUID
+    discloser_id: uuid.UUID
+    source_id: uuid.UUID
+    scope: str
+    categories: list[str]
+    expires_at: object
+
+    @property
+    def onward(self) -> bool:
+        return self.source_id != self.discloser_id
 
 
 @functools.cache
@@ -47,27 +95,116 @@ def _later_expiry(first, second) -> bool:
     return second is not None and first > second
 
 
-def desired_grants(decisions, *, groups: dict[uuid.UUID, int]) -> dict[GrantKey, GrantValue]:
-    """One grant per (referral, agency, category) from live decisions: where decisions
-    overlap, the one that lasts longest supports the grant."""
+def _earlier(first, second):
+    """The earlier of two expiries (None means no expiry)."""
+    if first is None:
+        return second
+    if second is None:
+        return first
+    return min(first, second)
+
+
+def _still_live(expires_at, now) -> bool:
+    return expires_at is None or expires_at > now
+
+
+def _lock_case(referral_id: uuid.UUID) -> None:
+    # SQLite needs nothing here: its IMMEDIATE transactions already serialise writers.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                [GRANT_LOCK_CLASS, str(referral_id)],
+            )
+
+
+def _live_decisions(**filters) -> list[LiveDecision]:
+    rows = (
+        SharingDecision.objects.filter(case_type=CASE_TYPE, **filters)
+        .live(at=timezone.now())
+        .annotate(source=Coalesce("source_agency_id", "disclosing_agency_id"))
+        .order_by("decided_at", "id")
+        .values_list(
+            "id",
+            "case_id",
+            "receiving_agency_id",
+            "disclosing_agency_id",
+            "source",
+            "scope",
+            "categories",
+            "expires_at",
+        )
+    )
+    return [LiveDecision(*row) for row in rows]
+
+
+def desired_grants(
+    decisions: Iterable[LiveDecision], *, groups: dict[uuid.UUID, int], upstream: Upstream
+) -> dict[GrantKey, GrantValue]:
+    """One grant per (referral, agency, category, source, scope) from live decisions: where
+    decisions overlap, the one that lasts longest supports the grant. An onward decision
+    grants a category only while its discloser holds it directly, and no longer."""
     permissions = permissions_by_category()
     desired: dict[GrantKey, GrantValue] = {}
-    for decision_id, case_id, receiver_id, categories, expires_at in decisions:
-        for category in categories:
-            key = (case_id, groups[receiver_id], permissions[category])
+    for decision in decisions:
+        for category in decision.categories:
+            permission = permissions[category]
+            expires_at = decision.expires_at
+            if decision.onward:
+                held, upstream_expiry = upstream(
+                    decision.discloser_id, permission, decision.source_id, decision.scope
+                )
+                if not held:
+                    continue
+                expires_at = _earlier(expires_at, upstream_expiry)
+            key = (
+                decision.case_id,
+                groups[decision.receiver_id],
+                permission,
+                decision.source_id,
+                decision.scope,
+            )
             current = desired.get(key)
             if current is None or _later_expiry(expires_at, current[1]):
-                desired[key] = (decision_id, expires_at)
+                desired[key] = (decision.id, expires_at)
     return desired
 
 
-def _live_decision_rows(**filters):
-    return (
-        SharingDecision.objects.filter(case_type=CASE_TYPE, **filters)
-        .live(at=timezone.now())
-        .order_by("decided_at", "id")
-        .values_list("id", "case_id", "receiving_agency_id", "categories", "expires_at")
-    )
+def _upstream_lookup(direct: dict[tuple[uuid.UUID, int, uuid.UUID, str], object]) -> Upstream:
+    """Answer "does this agency hold this information directly, and until when?" from a
+    map of live direct holdings. A grant of the whole case also covers each part of it."""
+
+    def lookup(agency_id, permission, source_id, scope) -> tuple[bool, object]:
+        found = [
+            direct[key]
+            for key in {
+                (agency_id, permission, source_id, scope),
+                (agency_id, permission, source_id, WHOLE_CASE),
+            }
+            if key in direct
+        ]
+        if not found:
+            return False, None
+        longest = found[0]
+        for expires_at in found[1:]:
+            if _later_expiry(expires_at, longest):
+                longest = expires_at
+        return True, longest
+
+    return lookup
+
+
+def _direct_holdings_on(referral_id: uuid.UUID) -> Upstream:
+    """What each agency holds directly (by the source's own decision) on one referral."""
+    now = timezone.now()
+    rows = ReferralGrant.objects.filter(
+        content_object_id=referral_id, decision__disclosing_agency_id=F("source_agency_id")
+    ).values_list("group__agency", "permission_id", "source_agency_id", "scope", "expires_at")
+    direct = {}
+    for agency_id, permission, source_id, scope, expires_at in rows:
+        if _still_live(expires_at, now):
+            direct[(agency_id, permission, source_id, scope)] = expires_at
+    return _upstream_lookup(direct)
 
 
 def _apply(existing: dict[GrantKey, tuple[int, GrantValue]], desired: dict[GrantKey, GrantValue]):
@@ -80,6 +217,8 @@ def _apply(existing: dict[GrantKey, tuple[int, GrantValue]], desired: dict[Grant
             content_object_id=key[0],
             group_id=key[1],
             permission_id=key[2],
+            source_agency_id=key[3],
+            scope=key[4],
             decision_id=value[0],
             expires_at=value[1],
         )
@@ -94,68 +233,132 @@ def _apply(existing: dict[GrantKey, tuple[int, GrantValue]], desired: dict[Grant
 
 def _existing(**filters) -> dict[GrantKey, tuple[int, GrantValue]]:
     rows = ReferralGrant.objects.filter(**filters).values_list(
-        "pk", "content_object_id", "group_id", "permission_id", "decision_id", "expires_at"
+        "pk",
+        "content_object_id",
+        "group_id",
+        "permission_id",
+        "source_agency_id",
+        "scope",
+        "decision_id",
+        "expires_at",
     )
     return {
-        (case, group, perm): (pk, (decision, expires))
-        for pk, case, group, perm, decision, expires in rows
+        (case, group, perm, source, scope): (pk, (decision, expires))
+        for pk, case, group, perm, source, scope, decision, expires in rows
     }
+
+
+def _recompute_one(referral_id: uuid.UUID, agency: Agency) -> GrantDifference:
+    desired = desired_grants(
+        _live_decisions(case_id=referral_id, receiving_agency=agency),
+        groups={agency.pk: agency.group_id},
+        upstream=_direct_holdings_on(referral_id),
+    )
+    return _apply(_existing(content_object_id=referral_id, group_id=agency.group_id), desired)
+
+
+def _recompute_onward_from(referral_id: uuid.UUID, agency: Agency) -> GrantDifference:
+    """Recompute the receivers of what this agency passed on, after its own grants changed."""
+    difference = GrantDifference()
+    receivers = Agency.objects.filter(
+        pk__in={
+            decision.receiver_id
+            for decision in _live_decisions(case_id=referral_id, disclosing_agency=agency)
+            if decision.onward
+        }
+    )
+    for receiver in receivers:
+        difference += _recompute_one(referral_id, receiver)
+    return difference
 
 
 # No savepoint of its own: the calling service's atomic block rolls everything back on
 # failure, and each savepoint would cost two more round trips on the hot path.
 @transaction.atomic(savepoint=False)
 def grants_recompute(*, referral: Referral, agency: Agency) -> GrantDifference:
-    """Recompute one agency's grants on one referral from all its live decisions."""
-    desired = desired_grants(
-        _live_decision_rows(case_id=referral.pk, receiving_agency=agency),
-        groups={agency.pk: agency.group_id},
-    )
-    return _apply(_existing(content_object=referral, group_id=agency.group_id), desired)
-
-
-def _still_live(expires_at) -> bool:
-    return expires_at is None or expires_at > timezone.now()
+    """Recompute one agency's grants on one referral from all its live decisions, then the
+    grants of anyone it passed that information on to."""
+    _lock_case(referral.pk)
+    difference = _recompute_one(referral.pk, agency)
+    if difference.changed:
+        difference += _recompute_onward_from(referral.pk, agency)
+    return difference
 
 
 @transaction.atomic(savepoint=False)
 def grants_apply_decision(*, referral: Referral, agency: Agency, decision) -> GrantDifference:
     """Bring one agency's grants on one referral up to date after a decision about them.
 
-    A new decision to share that replaces nothing only adds to the live set, so each of
-    its categories is granted unless a live grant already lasts longer: the same result as
-    a full recompute, without reading every decision again. Withholding without replacing
-    anything changes no grant. Anything that ends a decision is recomputed in full.
+    A new direct decision to share that replaces nothing only adds to the live set, so each
+    of its categories is granted unless a live grant already lasts longer: the same result
+    as a full recompute, without reading every decision again. Withholding without
+    replacing anything changes no grant. Anything else is recomputed in full.
     """
-    if decision.supersedes_id is not None:
+    if decision.supersedes_id is not None or decision.information_source_id != (
+        decision.disclosing_agency_id
+    ):
         return grants_recompute(referral=referral, agency=agency)
     if decision.action != DecisionAction.SHARE:
         return GrantDifference()
+    _lock_case(referral.pk)
+    now = timezone.now()
     existing = _existing(content_object=referral, group_id=agency.group_id)
     desired = {key: value for key, (_, value) in existing.items()}
     permissions = permissions_by_category()
     for category in decision.categories:
-        key = (referral.pk, agency.group_id, permissions[category])
+        key = (
+            referral.pk,
+            agency.group_id,
+            permissions[category],
+            decision.information_source_id,
+            decision.scope,
+        )
         current = desired.get(key)
         if (
             current is None
-            or not _still_live(current[1])
+            or not _still_live(current[1], now)
             or _later_expiry(decision.expires_at, current[1])
         ):
             desired[key] = (decision.pk, decision.expires_at)
-    return _apply(existing, desired)
+    difference = _apply(existing, desired)
+    if difference.changed:
+        difference += _recompute_onward_from(referral.pk, agency)
+    return difference
+
+
+def _direct_holdings_in(desired: dict[GrantKey, GrantValue], agencies_by_group) -> dict:
+    now = timezone.now()
+    return {
+        (case, agencies_by_group[group], permission, source, scope): expires_at
+        for (case, group, permission, source, scope), (_, expires_at) in desired.items()
+        if _still_live(expires_at, now)
+    }
 
 
 @transaction.atomic
 def grants_rebuild() -> GrantDifference:
     """Recompute every grant from the decision log alone; return what had to change."""
     groups = dict(Agency.objects.values_list("pk", "group_id"))
+    agencies_by_group = {group: agency for agency, group in groups.items()}
     existing_referrals = set(Referral.objects.values_list("pk", flat=True))
-    desired = {
-        key: value
-        for key, value in desired_grants(_live_decision_rows(), groups=groups).items()
-        if key[0] in existing_referrals
-    }
+    decisions = [d for d in _live_decisions() if d.case_id in existing_referrals]
+    direct = desired_grants(
+        [d for d in decisions if not d.onward], groups=groups, upstream=_upstream_lookup({})
+    )
+    holdings = _direct_holdings_in(direct, agencies_by_group)
+    onward_by_case: dict[uuid.UUID, list[LiveDecision]] = {}
+    for decision in decisions:
+        if decision.onward:
+            onward_by_case.setdefault(decision.case_id, []).append(decision)
+    desired = dict(direct)
+    for case_id, onward in onward_by_case.items():
+        on_case = {key[1:]: value for key, value in holdings.items() if key[0] == case_id}
+        for key, value in desired_grants(
+            onward, groups=groups, upstream=_upstream_lookup(on_case)
+        ).items():
+            current = desired.get(key)
+            if current is None or _later_expiry(value[1], current[1]):
+                desired[key] = value
     return _apply(_existing(), desired)
 
 

@@ -26,9 +26,15 @@ def category_codename(category: str) -> str:
 
 
 class Subject(BaseModel):
-    """The person referred. Each field belongs to one information category (see
-    referrals.categories), and is shown only to agencies holding that category."""
+    """The person referred, as one referral's agency recorded them. Each field belongs to
+    one information category (referrals.case_data) and its source is the agency that owns
+    the referral; another agency sees it only through a live grant.
 
+    Each referral has its own Subject row: linking a new referral to an earlier person
+    shares the earlier row's `person` id, never the earlier agency's details."""
+
+    # The same person across referrals: a linked subject takes the earlier one's id here.
+    person = models.UUIDField(default=uuid.uuid4, db_index=True, editable=False)
     given_names = models.CharField(max_length=150)
     family_name = models.CharField(max_length=150)
     # Other names and spellings: a misspelt name on a later referral must not hide an
@@ -149,6 +155,16 @@ class Referral(BaseModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="referrals_logged"
     )
+    # The agency whose Channel panel is responsible for the case: set when the referral is
+    # progressed (the area's panel agency) and changed only by a transfer; see
+    # ReferralResponsibility for its history.
+    responsible_agency = models.ForeignKey(
+        Agency,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="referrals_responsible_for",
+    )
     # Who referred (concern narrative category).
     referrer_name = models.CharField(max_length=200, blank=True, default="")
     referrer_role = models.CharField(max_length=200, blank=True, default="")
@@ -227,21 +243,70 @@ class ReferralTransition(models.Model):
         return f"{self.from_status} -> {self.to_status}"
 
 
+class ReferralResponsibility(models.Model):
+    """One change of the agency responsible for a referral's Channel case."""
+
+    class Reason(models.TextChoices):
+        PROGRESSED = "progressed", "Progressed to Channel"
+        TRANSFERRED = "transferred", "Transferred to another area's panel"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(
+        Referral, on_delete=models.CASCADE, related_name="responsibility_changes"
+    )
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    previous_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    note = models.TextField(blank=True, default="")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(reason__in=["progressed", "transferred"]),
+                name="responsibility_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} -> {self.agency_id}"
+
+
 class ReferralGrant(GroupObjectPermissionBase):
-    """One category of one referral granted to one agency's group, by a live decision.
+    """One category of one agency's information on one referral, granted to another
+    agency's group by a live decision: keyed by (referral, group, category, source, scope).
 
     Recomputed from every live decision whenever a decision about this referral and agency
-    is recorded, revoked or superseded; selectors ignore rows whose expiry has passed.
+    is recorded, revoked or superseded; an onward grant (the responsible panel passing on
+    what another agency gave it) is recomputed when the grant it rests on changes, and
+    never outlasts it. Selectors ignore rows whose expiry has passed.
     """
 
     content_object = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="grants")
+    # Whose information this grant lets the group see.
+    source_agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    # "" for the whole case, else the one part granted (e.g. "intervention:<uuid>").
+    scope = models.CharField(max_length=80, blank=True, default="")
     decision = models.ForeignKey(
         "audit.SharingDecision", on_delete=models.PROTECT, related_name="referral_grants"
     )
     expires_at = models.DateTimeField(null=True, blank=True)
 
-    class Meta(GroupObjectPermissionBase.Meta):
-        abstract = False
+    class Meta:
+        # guardian's base keys a row by (group, permission, object); here a row is also
+        # keyed by whose information it is and which part of the case.
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "permission", "content_object", "source_agency", "scope"],
+                name="grant_unique_holding",
+            ),
+        ]
         indexes = [
             models.Index(fields=["group", "content_object", "expires_at"], name="grant_group_case"),
         ]

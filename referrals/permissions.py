@@ -1,33 +1,97 @@
-"""Referral-specific questions for the access policy, answered from loaded objects."""
+"""Referral-specific questions for the access policy, answered from loaded objects and the
+holdings the selectors fetch."""
 
+import uuid
+
+from audit.models import SharingDecision
+from audit.vocabulary import DecisionAction
 from prevent_cases.models import Membership
-from prevent_cases.policy import handles_case_content, may_record_sharing_decision
-from prevent_cases.roles import AgencyKind, Role
-from referrals.models import Referral, ReferralStatus
+from prevent_cases.policy import (
+    handles_case_content,
+    may_end_decision,
+    may_share_information,
+)
+from prevent_cases.roles import Role
+from referrals.models import Referral
+from referrals.selectors import direct_holdings
 
 
 def owns(membership: Membership, referral: Referral) -> bool:
+    """The member's agency logged the referral: its record is that agency's information."""
     return referral.owning_agency_id == membership.agency_id
 
 
 def runs_responsible_panel(membership: Membership, referral: Referral) -> bool:
-    """The member's agency is the local authority whose panel now has the referral."""
-    agency = membership.agency
+    """The member's agency is the one whose panel the referral records as responsible."""
     return (
-        referral.status == ReferralStatus.PROGRESSED
-        and agency.kind == AgencyKind.LOCAL_AUTHORITY
-        and agency.area_id == referral.area_id
+        referral.responsible_agency_id is not None
+        and referral.responsible_agency_id == membership.agency_id
     )
+
+
+def may_share_source(membership: Membership | None, referral: Referral, source_id) -> bool:
+    """Whether the member may record decisions disclosing `source_id`'s information."""
+    # There is nothing to share of an agency that holds no information on this case.
+    if membership is None or source_id not in information_sources(referral):
+        return False
+    originates = source_id == membership.agency_id
+    panel = not originates and runs_responsible_panel(membership, referral)
+    return may_share_information(
+        membership,
+        originates=originates,
+        runs_responsible_panel=panel,
+        holds_directly=panel
+        and bool(direct_holdings(agency=membership.agency, referral=referral, source_id=source_id)),
+    )
+
+
+def information_sources(referral: Referral) -> list[uuid.UUID]:
+    """Whose information a referral holds: the record its owning agency logged and screened."""
+    return [referral.owning_agency_id]
+
+
+def shareable_sources(membership: Membership | None, referral: Referral) -> list[uuid.UUID]:
+    """Whose information on this referral the member may share."""
+    return [
+        source
+        for source in information_sources(referral)
+        if may_share_source(membership, referral, source)
+    ]
 
 
 def may_share(membership: Membership | None, referral: Referral) -> bool:
+    """Whether the member may record any sharing decision on this referral."""
+    return bool(shareable_sources(membership, referral))
+
+
+def may_end(membership: Membership | None, decision: SharingDecision, referral: Referral) -> bool:
+    """Whether the member may supersede or revoke this decision."""
     if membership is None:
         return False
-    return may_record_sharing_decision(
+    return may_end_decision(
         membership,
-        owns_case=owns(membership, referral),
-        runs_responsible_panel=runs_responsible_panel(membership, referral),
+        made_by_own_agency=decision.disclosing_agency_id == membership.agency_id,
+        may_share=may_share_source(membership, referral, decision.information_source_id),
     )
+
+
+def endable_decisions(
+    membership: Membership | None, referral: Referral, decisions
+) -> set[uuid.UUID]:
+    """Of these decisions, the live shares the member may revoke, asking once per source."""
+    allowed_by_source: dict = {}
+    endable = set()
+    for decision in decisions:
+        if decision.action != DecisionAction.SHARE or hasattr(decision, "superseded_by"):
+            continue
+        if membership is None or decision.disclosing_agency_id != membership.agency_id:
+            continue
+        source = decision.information_source_id
+        if source not in allowed_by_source:
+            allowed_by_source[source] = may_end(membership, decision, referral)
+        if allowed_by_source[source]:
+            endable.add(decision.pk)
+    return endable
 
 
 def may_log_referrals(membership: Membership | None) -> bool:

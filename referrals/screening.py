@@ -19,9 +19,9 @@ from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Membership, User
 from prevent_cases.policy import handles_case_content
 from referrals.grants import CASE_TYPE
-from referrals.models import Referral, ReferralTransition
+from referrals.models import Referral, ReferralResponsibility, ReferralTransition
 from referrals.permissions import owns
-from referrals.services import referral_share
+from referrals.services import referral_share, responsibility_record
 from referrals.vocabulary import Deconfliction, SignpostService
 from referrals.workflow import (
     OUTCOMES,
@@ -145,6 +145,13 @@ def _share_with_panel(
         consent_reason=data.consent_reason,
         justification=data.sharing_justification,
         expires_at=None,
+    )
+    responsibility_record(
+        actor=actor,
+        membership=membership,
+        referral=referral,
+        agency=panel,
+        reason=ReferralResponsibility.Reason.PROGRESSED,
     )
     referral_share(
         actor=actor, membership=membership, referral=referral, receiving_agency=panel, data=decision

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import SharingDecision
@@ -17,15 +17,23 @@ from audit.vocabulary import Category
 from prevent_cases.dates import parse_uk_date
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Agency, Membership
-from prevent_cases.policy import handles_case_content, visible_categories
+from prevent_cases.policy import (
+    WHOLE_CASE,
+    Holding,
+    handles_case_content,
+    sees_item,
+    visible_categories,
+)
+from referrals.case_data import categories_of, holding_of
+from referrals.grants import permissions_by_category
 from referrals.matching import Match, normalise, rank
 from referrals.models import (
     ConcernType,
     Referral,
     ReferralGrant,
     ReferralStatus,
+    ReferralTransition,
     Subject,
-    category_codename,
 )
 from referrals.workflow import OPEN_STATUSES
 
@@ -39,29 +47,56 @@ def _live_grants(agency: Agency) -> QuerySet[ReferralGrant]:
     )
 
 
-def granted_categories(*, agency: Agency, referral: Referral) -> frozenset[str]:
-    """The categories of this referral that live grants give the agency."""
-    codenames = (
+def _holdings(rows) -> frozenset[Holding]:
+    """(category, source, scope) for each grant row given as (permission, source, scope)."""
+    categories = {pk: category for category, pk in permissions_by_category().items()}
+    return frozenset((categories[permission], source, scope) for permission, source, scope in rows)
+
+
+def holdings(*, agency: Agency, referral: Referral) -> frozenset[Holding]:
+    """What live grants give the agency on this referral."""
+    return _holdings(
         _live_grants(agency)
         .filter(content_object=referral)
-        .values_list("permission__codename", flat=True)
+        .values_list("permission_id", "source_agency_id", "scope")
     )
-    return frozenset(codename.removeprefix("see_") for codename in codenames)
 
 
-def held_categories(*, agency: Agency, referral: Referral) -> frozenset[str]:
-    """What an agency holds of a referral: everything if it owns it, else its grants."""
-    if referral.owning_agency_id == agency.pk:
+def direct_holdings(*, agency: Agency, referral: Referral, source_id) -> frozenset[Holding]:
+    """What the agency holds of `source_id`'s information by the source's own decisions:
+    the only holdings the responsible panel may pass on."""
+    return _holdings(
+        _live_grants(agency)
+        .filter(
+            content_object=referral,
+            source_agency_id=source_id,
+            decision__disclosing_agency_id=source_id,
+        )
+        .values_list("permission_id", "source_agency_id", "scope")
+    )
+
+
+def shareable_categories(
+    *, agency: Agency, referral: Referral, source_id, scope: str = WHOLE_CASE
+) -> frozenset[str]:
+    """The categories of `source_id`'s information the agency may name in a decision: all
+    of its own, or what the source itself granted it (for this part or the whole case)."""
+    if source_id == agency.pk:
         return ALL_CATEGORIES
-    return granted_categories(agency=agency, referral=referral)
+    held = direct_holdings(agency=agency, referral=referral, source_id=source_id)
+    return frozenset(
+        category for category, _, held_scope in held if held_scope in {scope, WHOLE_CASE}
+    )
 
 
 @dataclass(frozen=True)
 class VisibleReferral:
-    """A referral together with the categories the viewer may see of it."""
+    """A referral together with what the viewer may see of it: the categories of the
+    referral's own record, and every (category, source, scope) the viewer's grants give."""
 
     referral: Referral
     categories: frozenset[str]
+    grants: frozenset[Holding] = frozenset()
 
     def shows(self, category: str) -> bool:
         return category in self.categories
@@ -70,8 +105,8 @@ class VisibleReferral:
 def referral_list_for_user(*, membership: Membership | None) -> QuerySet[Referral]:
     """Referrals the member's agency owns or holds a live grant on, newest first.
 
-    Each row carries `live_grants_for_viewer` (prefetched) so the categories it may show
-    are known without a query per row.
+    Each row carries `live_grants_for_viewer` (prefetched) so what it may show is known
+    without a query per row.
     """
     if not handles_case_content(membership):
         return Referral.objects.none()
@@ -81,11 +116,13 @@ def referral_list_for_user(*, membership: Membership | None) -> QuerySet[Referra
         Referral.objects.filter(
             Q(owning_agency_id=agency.pk) | Exists(grants.filter(content_object=OuterRef("pk")))
         )
-        .select_related("subject", "owning_agency", "area")
+        .select_related("subject", "owning_agency", "area", "responsible_agency")
         .prefetch_related(
             Prefetch(
                 "grants",
-                queryset=grants.select_related("permission"),
+                queryset=grants.only(
+                    "id", "content_object_id", "permission_id", "source_agency_id", "scope"
+                ),
                 to_attr="live_grants_for_viewer",
             )
         )
@@ -94,53 +131,60 @@ def referral_list_for_user(*, membership: Membership | None) -> QuerySet[Referra
 
 
 def visible(referral: Referral, *, membership: Membership) -> VisibleReferral:
-    """Pair a referral from `referral_list_for_user` with the categories shown of it."""
-    granted = frozenset(
-        grant.permission.codename.removeprefix("see_")
+    """Pair a referral from `referral_list_for_user` with what the member may see of it."""
+    grants = _holdings(
+        (grant.permission_id, grant.source_agency_id, grant.scope)
         for grant in getattr(referral, "live_grants_for_viewer", [])
     )
     return VisibleReferral(
         referral=referral,
         categories=visible_categories(
             membership,
-            owns_case=referral.owning_agency_id == membership.agency_id,
+            agency_id=membership.agency_id,
+            source_id=referral.owning_agency_id,
             all_categories=ALL_CATEGORIES,
-            granted=granted,
+            grants=grants,
         ),
+        grants=grants,
     )
 
 
 def referral_get_for_user(
     *, membership: Membership | None, referral_id: uuid.UUID
 ) -> VisibleReferral:
-    """One referral with the categories the member may see; NotFound if it may see none."""
+    """One referral with what the member may see; NotFound if it may see nothing of it."""
     referral = referral_list_for_user(membership=membership).filter(pk=referral_id).first()
     if referral is None:
         raise NotFound("No referral with that id.")
     shown = visible(referral, membership=membership)
-    if not shown.categories:
+    if not (shown.categories or shown.grants):
         raise NotFound("No referral with that id.")
     return shown
 
 
 def decisions_for_referral(
-    *, membership: Membership, referral: Referral, may_share: bool
+    *, membership: Membership, referral: Referral
 ) -> QuerySet[SharingDecision]:
-    """Sharing decisions about a referral the member may see: all of them for those who
-    may decide on it, otherwise those naming the member's own agency as receiver."""
-    decisions = SharingDecision.objects.for_case(case_type="referral", case_id=referral.pk)
-    if not may_share:
-        decisions = decisions.filter(receiving_agency_id=membership.agency_id)
+    """Sharing decisions about a referral the member's agency may see: those it made, those
+    made to it, and those disclosing its own information (an originator sees where its
+    information was passed on)."""
+    agency_id = membership.agency_id
+    decisions = SharingDecision.objects.for_case(case_type="referral", case_id=referral.pk).filter(
+        Q(disclosing_agency_id=agency_id)
+        | Q(receiving_agency_id=agency_id)
+        | Q(source_agency_id=agency_id)
+    )
     return decisions.select_related(
-        "disclosing_agency", "receiving_agency", "decided_by", "superseded_by"
+        "disclosing_agency", "receiving_agency", "source_agency", "decided_by", "superseded_by"
     ).order_by("-decided_at", "id")
 
 
 def decision_for_referral(
-    *, membership: Membership, referral: Referral, decision_id: uuid.UUID, may_share: bool
+    *, membership: Membership, referral: Referral, decision_id: uuid.UUID
 ) -> SharingDecision:
+    """One decision the member's agency may see on this referral; NotFound otherwise."""
     decision = (
-        decisions_for_referral(membership=membership, referral=referral, may_share=may_share)
+        decisions_for_referral(membership=membership, referral=referral)
         .filter(pk=decision_id)
         .first()
     )
@@ -158,13 +202,13 @@ TRIGRAM_FLOOR = 0.3
 def _subjects_with_identity(agency: Agency) -> QuerySet[Subject]:
     """Subjects whose identity the agency holds: it owns a referral about them, or a live
     grant gives it the identity category of one."""
-    now = timezone.now()
     owned = Referral.objects.filter(owning_agency_id=agency.pk, subject=OuterRef("pk"))
-    granted = ReferralGrant.objects.filter(
-        group_id=agency.group_id,
-        permission__codename=category_codename(Category.IDENTITY),
+    # A subject is its referral's owner's information.
+    granted = _live_grants(agency).filter(
+        permission_id=permissions_by_category()[Category.IDENTITY],
         content_object__subject=OuterRef("pk"),
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        source_agency_id=F("content_object__owning_agency_id"),
+    )
     return Subject.objects.filter(Exists(owned) | Exists(granted))
 
 
@@ -205,20 +249,24 @@ def subject_matches_for_user(
     ranked: list[Match] = rank(
         list(candidates), name=f"{given_names} {family_name}", date_of_birth=date_of_birth
     )
-    ids = [match.subject_id for match in ranked]
-    subjects = Subject.objects.in_bulk(ids)
+    subjects = Subject.objects.in_bulk([match.subject_id for match in ranked])
+    # One row per person: referrals linked to an earlier one are the same person.
+    best: dict[uuid.UUID, Match] = {}
+    for match in ranked:
+        best.setdefault(subjects[match.subject_id].person, match)
     # Earlier referrals the agency itself may see: cumulative risk shows at intake, and a
     # referral the agency may not see is not even counted.
     counts = dict(
         referral_list_for_user(membership=membership)
-        .filter(subject_id__in=ids)
+        .filter(subject__person__in=list(best))
         .order_by()
-        .values("subject_id")
+        .values("subject__person")
         .annotate(n=Count("id"))
-        .values_list("subject_id", "n")
+        .values_list("subject__person", "n")
     )
     return [
-        SubjectMatch(subjects[m.subject_id], m.score, counts.get(m.subject_id, 0)) for m in ranked
+        SubjectMatch(subjects[match.subject_id], match.score, counts.get(person, 0))
+        for person, match in best.items()
     ]
 
 
@@ -243,12 +291,11 @@ def current_concern_types() -> QuerySet[ConcernType]:
 
 def _identity_visible(agency: Agency) -> Q:
     """Referrals whose identity category the agency holds (owned, or granted and live)."""
-    now = timezone.now()
-    granted = ReferralGrant.objects.filter(
-        group_id=agency.group_id,
-        permission__codename=category_codename(Category.IDENTITY),
+    granted = _live_grants(agency).filter(
+        permission_id=permissions_by_category()[Category.IDENTITY],
         content_object=OuterRef("pk"),
-    ).filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        source_agency_id=OuterRef("owning_agency_id"),
+    )
     return Q(owning_agency_id=agency.pk) | Q(Exists(granted))
 
 
@@ -313,23 +360,44 @@ class TimelineEntry:
     detail: str
 
 
-def referral_timeline(*, referral: Referral, decisions) -> list[TimelineEntry]:
-    """The referral's history, in order: logged, each workflow step, each sharing decision
-    the viewer may see. Names the role and agency that acted, not the person."""
+def referral_timeline(
+    *, membership: Membership, shown: VisibleReferral, decisions
+) -> list[TimelineEntry]:
+    """The referral's history, in order: logged, each workflow step, each change of the
+    responsible panel, each sharing decision the viewer may see. Names the role and agency
+    that acted, not the person. A step's reasons are shown only to those who may see the
+    category they belong to (screening reasons are screening information)."""
+    referral = shown.referral
     entries = [
         TimelineEntry(referral.created_at, "Referral logged", str(referral.owning_agency), "")
     ]
     steps = referral.transitions.select_related("actor__membership__agency").order_by(
         "created_at", "id"
     )
+    (reason_category,) = categories_of(ReferralTransition)
     for step in steps:
-        membership = getattr(step.actor, "membership", None)
+        actor = getattr(step.actor, "membership", None)
+        item = holding_of(
+            ReferralTransition, step, reason_category, case_source=referral.owning_agency_id
+        )
+        reason_shown = sees_item(
+            membership, agency_id=membership.agency_id, item=item, grants=shown.grants
+        )
         entries.append(
             TimelineEntry(
                 step.created_at,
                 ReferralStatus(step.to_status).label,
-                f"{membership.get_role_display()}, {membership.agency}" if membership else "",
-                step.reason,
+                f"{actor.get_role_display()}, {actor.agency}" if actor else "",
+                step.reason if reason_shown else "",
+            )
+        )
+    for change in referral.responsibility_changes.select_related("agency"):
+        entries.append(
+            TimelineEntry(
+                change.created_at,
+                f"Responsible panel: {change.agency}",
+                change.get_reason_display(),
+                "",
             )
         )
     for decision in decisions:

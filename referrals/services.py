@@ -1,4 +1,7 @@
-"""Every consequential write about referrals: intake and the sharing decisions on them."""
+"""Every consequential write about referrals: intake, the sharing decisions on them and the
+panel responsible for them."""
+
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -9,8 +12,9 @@ from audit.decision_rules import DecisionInput
 from audit.event_types import EventType
 from audit.models import SharingDecision
 from audit.services import sharing_decision_record, sharing_decision_revoke
-from prevent_cases.exceptions import AccessDenied, NotFound
+from prevent_cases.exceptions import AccessDenied, ConflictError, NotFound
 from prevent_cases.models import Agency, Area, Membership, User
+from prevent_cases.policy import PANEL_SHARING_ROLES, WHOLE_CASE
 from referrals.grants import (
     CASE_TYPE,
     GrantDifference,
@@ -20,13 +24,23 @@ from referrals.grants import (
 )
 from referrals.intake import ReferralIntake, is_child
 from referrals.intake import raise_if_invalid as raise_intake_errors
-from referrals.matching import match_key, normalise
-from referrals.models import ConcernType, Referral, Subject
-from referrals.permissions import may_log_referrals, may_share
-from referrals.selectors import current_concern_types, held_categories, subject_get_for_linking
+from referrals.matching import match_key
+from referrals.models import ConcernType, Referral, ReferralResponsibility, Subject
+from referrals.permissions import (
+    may_end,
+    may_log_referrals,
+    may_share_source,
+    runs_responsible_panel,
+)
+from referrals.selectors import (
+    current_concern_types,
+    shareable_categories,
+    subject_get_for_linking,
+)
 from referrals.timeliness import screening_due_on
 
 REFERENCE_ATTEMPTS = 5
+MIN_TRANSFER_NOTE_CHARS = 20
 
 
 def _insert_with_fresh_reference(referral: Referral) -> Referral:
@@ -77,12 +91,13 @@ REFERRAL_FIELDS = (
 )
 
 
-def _new_subject(intake: ReferralIntake) -> Subject:
+def _new_subject(intake: ReferralIntake, *, person: uuid.UUID | None = None) -> Subject:
     subject = Subject(
         **{name: getattr(intake, name) for name in SUBJECT_FIELDS},
         aliases=[alias.strip() for alias in intake.aliases if alias.strip()],
         is_child=is_child(intake),
     )
+    subject.person = person or subject.id
     subject.match_key = match_key(subject.given_names, subject.family_name, subject.aliases)
     subject.full_clean()
     subject.save(force_insert=True)
@@ -90,15 +105,12 @@ def _new_subject(intake: ReferralIntake) -> Subject:
 
 
 def _linked_subject(membership: Membership, intake: ReferralIntake) -> Subject:
-    subject = subject_get_for_linking(membership=membership, subject_id=intake.linked_subject_id)
-    # The name as typed this time becomes an alias, so the next search finds both spellings.
-    typed = f"{intake.given_names} {intake.family_name}".strip()
-    known = {normalise(f"{subject.given_names} {subject.family_name}")}
-    known.update(normalise(alias) for alias in subject.aliases)
-    if normalise(typed) not in known:
-        subject.aliases = [*subject.aliases, typed]
-        subject.match_key = match_key(subject.given_names, subject.family_name, subject.aliases)
-        subject.save(update_fields=["aliases", "match_key", "updated_at"])
+    """The person as this referral records them, marked as the same person as an earlier
+    subject the agency may see. Nothing of the earlier record is copied (it is another
+    agency's information, and may have been shared only in part), and the earlier record
+    is left as it is: the name typed now is found by the next search through this one."""
+    earlier = subject_get_for_linking(membership=membership, subject_id=intake.linked_subject_id)
+    subject = _new_subject(intake, person=earlier.person)
     return subject
 
 
@@ -154,12 +166,11 @@ def referral_create(*, actor: User, membership: Membership, intake: ReferralInta
     return referral
 
 
-def _authorise_sharing(membership: Membership | None, referral: Referral) -> None:
-    if not may_share(membership, referral):
+def _authorise_sharing(membership: Membership | None, referral: Referral, source_id) -> None:
+    if not may_share_source(membership, referral, source_id):
         raise AccessDenied(
-            "You may not record sharing decisions on this referral (needs: the owning "
-            "agency's Prevent officer or Channel coordinator, or the responsible panel's "
-            "chair or coordinator)."
+            "You may not share this information (needs: the agency whose information it is, "
+            "or the responsible panel's chair or coordinator for what the panel was given)."
         )
 
 
@@ -171,11 +182,16 @@ def referral_share(
     referral: Referral,
     receiving_agency: Agency,
     data: DecisionInput,
+    source_agency_id: uuid.UUID | None = None,
+    scope: str = WHOLE_CASE,
     supersedes: SharingDecision | None = None,
 ) -> SharingDecision:
-    """Record a decision to share or withhold this referral's information, then recompute
-    the receiving agency's grants from every live decision."""
-    _authorise_sharing(membership, referral)
+    """Record a decision to share or withhold one agency's information on this referral
+    (by default the actor's agency's own), then update the receiver's grants."""
+    source_id = source_agency_id or membership.agency_id
+    _authorise_sharing(membership, referral, source_id)
+    if supersedes is not None and not may_end(membership, supersedes, referral):
+        raise AccessDenied("Only the agency that made a sharing decision may replace it.")
     return sharing_decision_record(
         actor=actor,
         membership=membership,
@@ -183,7 +199,11 @@ def referral_share(
         case_id=referral.pk,
         receiving_agency=receiving_agency,
         data=data,
-        held_categories=held_categories(agency=membership.agency, referral=referral),
+        held_categories=shareable_categories(
+            agency=membership.agency, referral=referral, source_id=source_id, scope=scope
+        ),
+        source_agency_id=source_id,
+        scope=scope,
         supersedes=supersedes,
         before_event=lambda decision: grants_apply_decision(
             referral=referral, agency=receiving_agency, decision=decision
@@ -200,10 +220,15 @@ def referral_decision_revoke(
     decision: SharingDecision,
     reason: str,
 ) -> SharingDecision:
-    """Revoke a decision to share; the receiving agency keeps only what others still grant."""
-    _authorise_sharing(membership, referral)
+    """Revoke a decision to share; the receiver keeps only what others still grant, and
+    whatever was passed on from it ends with it."""
     if decision.case_type != CASE_TYPE or decision.case_id != referral.pk:
         raise NotFound("No such decision on this referral.")
+    if not may_end(membership, decision, referral):
+        raise AccessDenied(
+            "Only the agency that made a sharing decision may revoke it (needs: a member of "
+            "that agency who may share this information)."
+        )
     return sharing_decision_revoke(
         actor=actor,
         membership=membership,
@@ -212,6 +237,75 @@ def referral_decision_revoke(
         before_event=lambda _: grants_recompute(
             referral=referral, agency=decision.receiving_agency
         ),
+    )
+
+
+def responsibility_record(
+    *,
+    actor: User,
+    membership: Membership,
+    referral: Referral,
+    agency: Agency,
+    reason: str,
+    note: str = "",
+) -> ReferralResponsibility:
+    """Make `agency` responsible for the referral's Channel case, keeping the history.
+
+    A conditional update on the agency responsible before guards against two changes at
+    once: the one that lost the race gets a ConflictError, on every database."""
+    previous = referral.responsible_agency_id
+    updated = Referral.objects.filter(pk=referral.pk, responsible_agency_id=previous).update(
+        responsible_agency=agency, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise ConflictError("Someone else has changed this case's panel. Reload it and try again.")
+    referral.responsible_agency = agency
+    change = ReferralResponsibility.objects.create(
+        referral=referral,
+        agency=agency,
+        previous_agency_id=previous,
+        reason=reason,
+        note=note,
+        changed_by=actor,
+        created_at=timezone.now(),
+    )
+    append_event(
+        event_type=EventType.REFERRAL_RESPONSIBILITY_CHANGED,
+        actor=actor.pk,
+        agency=membership.agency_id,
+        target_type=CASE_TYPE,
+        target_id=referral.pk,
+        payload={"from_agency": previous, "to_agency": agency.pk, "reason": reason},
+    )
+    return change
+
+
+@transaction.atomic
+def referral_transfer(
+    *, actor: User, membership: Membership, referral: Referral, to_area: Area, note: str
+) -> ReferralResponsibility:
+    """Hand a Channel case to another area's panel, which becomes responsible for it.
+
+    Only the responsible panel's chair or coordinator transfers a case. What the receiving
+    panel may see still comes only from sharing decisions."""
+    if not (
+        runs_responsible_panel(membership, referral) and membership.role in PANEL_SHARING_ROLES
+    ):
+        raise AccessDenied("Only the responsible panel's chair or coordinator may transfer a case.")
+    target = to_area.panel_agency
+    if target is None:
+        raise ValidationError({"to_area": ["That area has no Channel panel set up."]})
+    if target.pk == referral.responsible_agency_id:
+        raise ValidationError({"to_area": ["Choose another area than the one now responsible."]})
+    if len(" ".join(note.split())) < MIN_TRANSFER_NOTE_CHARS:
+        raise ValidationError({"note": ["Say why the case is being transferred."]})
+    return responsibility_record(
+        actor=actor,
+        membership=membership,
+        referral=referral,
+        agency=target,
+        reason=ReferralResponsibility.Reason.TRANSFERRED,
+        note=" ".join(note.split()),
     )
 
 

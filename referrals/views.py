@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from audit.services import case_viewed_recorded
+from audit.vocabulary import Category
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.form_errors import add_service_errors
 from prevent_cases.http_errors import domain_errors_as_http
@@ -21,24 +21,33 @@ from referrals.forms import (
     ScreeningForm,
     SharingDecisionForm,
 )
-from referrals.grants import CASE_TYPE
-from referrals.permissions import may_log_referrals, may_share, owns
+from referrals.permissions import (
+    endable_decisions,
+    may_end,
+    may_log_referrals,
+    may_share,
+    owns,
+    shareable_sources,
+)
+from referrals.presenters import case_sections
+from referrals.reads import referral_read, referrals_read
 from referrals.screening import referral_screen, referral_start_screening
 from referrals.selectors import (
     dashboard_counts,
     dashboard_referrals_for_user,
     decision_for_referral,
     decisions_for_referral,
-    held_categories,
     referral_get_for_user,
     referral_timeline,
-    visible,
+    shareable_categories,
 )
 from referrals.services import referral_decision_revoke, referral_share
 from referrals.timeliness import working_days_between
 from referrals.workflow import allowed_events
 
 PAGE_SIZE = 25
+# The dashboard shows who a referral is about, where identity is held, and nothing else.
+DASHBOARD_CATEGORIES = frozenset({Category.IDENTITY})
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -56,7 +65,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "referrals/list.html",
         {
             "form": form,
-            "rows": [visible(referral, membership=membership) for referral in page.rows],
+            "rows": referrals_read(
+                actor=request.user,
+                membership=membership,
+                referrals=page.rows,
+                via="dashboard",
+                displayed=DASHBOARD_CATEGORIES,
+            ),
             "next_cursor": page.next_cursor,
             "query": query.urlencode(),
             "counts": dashboard_counts(membership=membership),
@@ -70,28 +85,21 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     """One referral, showing only the categories the user's agency holds."""
     membership = request.membership
-    shown = referral_get_for_user(membership=membership, referral_id=referral_id)
-    can_share = may_share(membership, shown.referral)
-    decisions = decisions_for_referral(
-        membership=membership, referral=shown.referral, may_share=can_share
+    shown = referral_read(
+        actor=request.user, membership=membership, referral_id=referral_id, via="page"
     )
-    case_viewed_recorded(
-        actor=request.user,
-        membership=membership,
-        case_type=CASE_TYPE,
-        case_id=shown.referral.pk,
-        categories=shown.categories,
-        via="page",
-    )
+    decisions = list(decisions_for_referral(membership=membership, referral=shown.referral))
     return render(
         request,
         "referrals/detail.html",
         {
             "shown": shown,
             "referral": shown.referral,
+            "sections": case_sections(shown),
             "decisions": decisions,
-            "can_share": can_share,
-            "timeline": referral_timeline(referral=shown.referral, decisions=decisions),
+            "can_share": may_share(membership, shown.referral),
+            "can_end": endable_decisions(membership, shown.referral, decisions),
+            "timeline": referral_timeline(membership=membership, shown=shown, decisions=decisions),
             "events": allowed_events(shown.referral.status, membership.role)
             if owns(membership, shown.referral)
             else [],
@@ -157,12 +165,17 @@ def sharing_decision_new(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
     membership = request.membership
     shown = referral_get_for_user(membership=membership, referral_id=referral_id)
     referral = shown.referral
-    if not may_share(membership, referral):
+    sources = shareable_sources(membership, referral)
+    if not sources:
         raise AccessDenied("You may not record sharing decisions on this referral.")
+    # A referral holds one agency's information: the record its owner logged.
+    (source_id,) = sources
     form = SharingDecisionForm(
         request.POST or None,
         agencies=agencies_other_than(membership.agency),
-        held_categories=held_categories(agency=membership.agency, referral=referral),
+        held_categories=shareable_categories(
+            agency=membership.agency, referral=referral, source_id=source_id
+        ),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -172,6 +185,7 @@ def sharing_decision_new(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
                 referral=referral,
                 receiving_agency=form.cleaned_data["receiving_agency"],
                 data=form.decision_input(),
+                source_agency_id=source_id,
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -181,7 +195,12 @@ def sharing_decision_new(request: HttpRequest, referral_id: uuid.UUID) -> HttpRe
     return render(
         request,
         "referrals/sharing_decision_form.html",
-        {"form": form, "referral": referral, "shown": shown},
+        {
+            "form": form,
+            "referral": referral,
+            "shown": shown,
+            "onward": source_id != membership.agency_id,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -194,11 +213,11 @@ def sharing_decision_revoke(
     """Revoke a decision to share, with a reason."""
     membership = request.membership
     referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
-    if not may_share(membership, referral):
-        raise AccessDenied("You may not record sharing decisions on this referral.")
     decision = decision_for_referral(
-        membership=membership, referral=referral, decision_id=decision_id, may_share=True
+        membership=membership, referral=referral, decision_id=decision_id
     )
+    if not may_end(membership, decision, referral):
+        raise AccessDenied("Only the agency that made a sharing decision may revoke it.")
     form = RevokeDecisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

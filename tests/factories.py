@@ -51,11 +51,14 @@ def make_referral(officer: User, **overrides) -> Referral:
     )
 
 
-def share(referral: Referral, by: User, to: Agency, **overrides):
+def share(referral: Referral, by: User, to: Agency, *, supersedes=None, **overrides):
+    """Share the referral's record (its owning agency's information), as `by` decides."""
     return referral_share(
         actor=by,
         membership=by.membership,
         referral=referral,
         receiving_agency=to,
         data=decision_input(**overrides),
+        source_agency_id=referral.owning_agency_id,
+        supersedes=supersedes,
     )

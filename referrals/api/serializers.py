@@ -11,104 +11,64 @@ from audit.vocabulary import (
     Schedule1Condition,
 )
 from prevent_cases.api_serializers import NamedRefOutput
+from referrals.case_data import categories_of, fields_of
+from referrals.models import Referral, Subject
 from referrals.selectors import VisibleReferral
 from referrals.vocabulary import Deconfliction, Sector, Sex, SignpostService
 from referrals.workflow import ScreeningOutcome
 
-
-class IdentityOutput(serializers.Serializer):
-    given_names = serializers.CharField()
-    family_name = serializers.CharField()
-    aliases = serializers.ListField(child=serializers.CharField())
-    date_of_birth = serializers.DateField(allow_null=True)
-    estimated_age = serializers.IntegerField(allow_null=True)
-    sex = serializers.ChoiceField(Sex.choices)
-    gender_identity = serializers.CharField()
-    address = serializers.CharField()
-    postcode = serializers.CharField()
-    phone = serializers.CharField()
-    email = serializers.CharField()
-    nationality = serializers.CharField()
-    first_language = serializers.CharField()
-    interpreter_needed = serializers.BooleanField()
-    is_child = serializers.BooleanField()
+# A related object is named by its code, not its database id.
+FIELD_OVERRIDES = {
+    "concern_type": lambda: serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    ),
+}
 
 
-class ConcernOutput(serializers.Serializer):
-    summary = serializers.CharField(source="concern_summary")
-    concern_type = serializers.CharField(source="concern_type.code", allow_null=True, default=None)
-    existing_involvement = serializers.CharField()
-    person_aware = serializers.BooleanField(allow_null=True)
-    referrer_name = serializers.CharField()
-    referrer_role = serializers.CharField()
-    referrer_organisation = serializers.CharField()
-    referrer_sector = serializers.ChoiceField(Sector.choices)
+def _category_output(model, category: str) -> type[serializers.ModelSerializer]:
+    """A read-only serializer of the fields the case-data registry puts in `category`."""
+    names = fields_of(model, category)
+    meta = type("Meta", (), {"model": model, "fields": names, "read_only_fields": names})
+    overrides = {name: FIELD_OVERRIDES[name]() for name in names if name in FIELD_OVERRIDES}
+    name = f"{Category(category).name.title().replace('_', '')}Output"
+    return type(name, (serializers.ModelSerializer,), {"Meta": meta, **overrides})
 
 
-class ScreeningOutput(serializers.Serializer):
-    deconfliction = serializers.ChoiceField(Deconfliction.choices)
-    notes = serializers.CharField(source="screening_notes")
-    outcome = serializers.CharField()
-    signposted_to = serializers.CharField()
-    rationale = serializers.CharField(source="outcome_rationale")
-    screened_at = serializers.DateTimeField(allow_null=True)
-    screening_due_on = serializers.DateField(allow_null=True)
-
-
-class HealthOutput(serializers.Serializer):
-    send_needs = serializers.BooleanField()
-    mental_health = serializers.BooleanField()
-    neurodiversity = serializers.BooleanField()
-
-
-class FamilyOutput(serializers.Serializer):
-    parent_guardian_name = serializers.CharField()
-    parent_guardian_contact = serializers.CharField()
-
-
-class EducationOutput(serializers.Serializer):
-    school = serializers.CharField()
-
-
-class CriminalJusticeOutput(serializers.Serializer):
-    pnc_number = serializers.CharField()
+# One block per category a referral's record holds, read from its subject or the referral.
+CATEGORY_BLOCKS = {
+    category: (_category_output(model, category), source)
+    for model, source in ((Subject, "referral.subject"), (Referral, "referral"))
+    for category in categories_of(model)
+}
 
 
 class ReferralOutput(serializers.Serializer):
     """A referral as the caller may see it. Each category's block is present only when the
-    caller's agency holds that category; an absent category is an absent key."""
+    caller's agency may see that category; an absent category is an absent key."""
 
     id = serializers.UUIDField(source="referral.id")
     reference = serializers.CharField(source="referral.reference")
     status = serializers.CharField(source="referral.status")
     area = NamedRefOutput(source="referral.area")
     owning_agency = NamedRefOutput(source="referral.owning_agency")
+    responsible_agency = NamedRefOutput(source="referral.responsible_agency", allow_null=True)
     received_on = serializers.DateField(source="referral.received_on")
+    screening_due_on = serializers.DateField(source="referral.screening_due_on", allow_null=True)
     categories = serializers.ListField(child=serializers.ChoiceField(Category.choices))
-    identity = IdentityOutput(source="referral.subject", required=False)
-    concern = ConcernOutput(source="referral", required=False)
-    screening = ScreeningOutput(source="referral", required=False)
-    health = HealthOutput(source="referral", required=False)
-    family = FamilyOutput(source="referral.subject", required=False)
-    education = EducationOutput(source="referral.subject", required=False)
-    criminal_justice = CriminalJusticeOutput(source="referral.subject", required=False)
 
-    CATEGORY_FIELDS = {
-        "identity": Category.IDENTITY,
-        "concern": Category.CONCERN,
-        "screening": Category.SCREENING,
-        "health": Category.HEALTH,
-        "family": Category.FAMILY,
-        "education": Category.EDUCATION,
-        "criminal_justice": Category.CRIMINAL_JUSTICE,
-    }
+    def get_fields(self) -> dict:
+        blocks = {
+            category: block(source=source, required=False)
+            for category, (block, source) in CATEGORY_BLOCKS.items()
+        }
+        return {**super().get_fields(), **blocks}
 
     def to_representation(self, shown: VisibleReferral) -> dict:
         data = super().to_representation(shown)
         data["categories"] = sorted(shown.categories)
-        for key, category in self.CATEGORY_FIELDS.items():
+        for category in CATEGORY_BLOCKS:
             if category not in shown.categories:
-                del data[key]
+                del data[category]
         return data
 
 
@@ -205,6 +165,8 @@ class SharingDecisionOutput(serializers.Serializer):
     decided_at = serializers.DateTimeField()
     expires_at = serializers.DateTimeField(allow_null=True)
     supersedes = serializers.UUIDField(source="supersedes_id", allow_null=True)
+    source_agency = NamedRefOutput(allow_null=True)
+    scope = serializers.CharField()
 
 
 class SharingDecisionInput(serializers.Serializer):
@@ -230,6 +192,13 @@ class SharingDecisionInput(serializers.Serializer):
     justification = serializers.CharField(max_length=4000)
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
     supersedes = serializers.UUIDField(required=False, allow_null=True, default=None)
+    source_agency = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="Whose information is shared: your agency's own by default; the "
+        "responsible panel names the agency that shared it with the panel.",
+    )
 
 
 class RevokeInput(serializers.Serializer):

@@ -9,7 +9,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.decision_rules import decision_input_from
-from audit.services import case_viewed_recorded
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.selectors import agency_get
 from referrals.api.serializers import (
@@ -20,16 +19,15 @@ from referrals.api.serializers import (
     SharingDecisionInput,
     SharingDecisionOutput,
 )
-from referrals.grants import CASE_TYPE
 from referrals.intake import ReferralIntake
-from referrals.permissions import may_share
+from referrals.permissions import shareable_sources
+from referrals.reads import referral_read, referrals_read
 from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
 from referrals.selectors import (
     decision_for_referral,
     decisions_for_referral,
     referral_get_for_user,
     referral_list_for_user,
-    visible,
 )
 from referrals.services import referral_create, referral_decision_revoke, referral_share
 
@@ -46,7 +44,9 @@ class ReferralListApi(ListAPIView):
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())
-        shown = [visible(referral, membership=request.membership) for referral in page]
+        shown = referrals_read(
+            actor=request.user, membership=request.membership, referrals=page, via="api_list"
+        )
         return self.get_paginated_response(ReferralOutput(shown, many=True).data)
 
     @extend_schema(request=ReferralCreateInput, responses={201: ReferralOutput})
@@ -63,7 +63,9 @@ class ReferralListApi(ListAPIView):
             **data,
         )
         referral = referral_create(actor=request.user, membership=request.membership, intake=intake)
-        shown = referral_get_for_user(membership=request.membership, referral_id=referral.pk)
+        shown = referral_read(
+            actor=request.user, membership=request.membership, referral_id=referral.pk, via="api"
+        )
         return Response(ReferralOutput(shown).data, status=status.HTTP_201_CREATED)
 
 
@@ -71,14 +73,8 @@ class ReferralDetailApi(APIView):
     @extend_schema(responses=ReferralOutput)
     def get(self, request: Request, referral_id) -> Response:
         """One referral, with only the categories the caller's agency holds."""
-        shown = referral_get_for_user(membership=request.membership, referral_id=referral_id)
-        case_viewed_recorded(
-            actor=request.user,
-            membership=request.membership,
-            case_type=CASE_TYPE,
-            case_id=shown.referral.pk,
-            categories=shown.categories,
-            via="api",
+        shown = referral_read(
+            actor=request.user, membership=request.membership, referral_id=referral_id, via="api"
         )
         return Response(ReferralOutput(shown).data)
 
@@ -89,9 +85,7 @@ class ReferralSharingDecisionsApi(APIView):
         """Sharing decisions on the referral that the caller may see."""
         membership = request.membership
         referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
-        decisions = decisions_for_referral(
-            membership=membership, referral=referral, may_share=may_share(membership, referral)
-        )
+        decisions = decisions_for_referral(membership=membership, referral=referral)
         return Response(SharingDecisionOutput(decisions, many=True).data)
 
     @extend_schema(request=SharingDecisionInput, responses={201: SharingDecisionOutput})
@@ -99,7 +93,8 @@ class ReferralSharingDecisionsApi(APIView):
         """Record a decision to share or withhold; sharing grants the receiver access."""
         membership = request.membership
         referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
-        if not may_share(membership, referral):
+        sources = shareable_sources(membership, referral)
+        if not sources:
             raise AccessDenied("You may not record sharing decisions on this referral.")
         payload = SharingDecisionInput(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -107,12 +102,10 @@ class ReferralSharingDecisionsApi(APIView):
         receiver = agency_get(data["receiving_agency"])
         if receiver is None:
             raise ValidationError({"receiving_agency": ["No agency with that id."]})
+        source_id = data["source_agency"] or sources[0]
         supersedes = (
             decision_for_referral(
-                membership=membership,
-                referral=referral,
-                decision_id=data["supersedes"],
-                may_share=True,
+                membership=membership, referral=referral, decision_id=data["supersedes"]
             )
             if data["supersedes"]
             else None
@@ -123,6 +116,7 @@ class ReferralSharingDecisionsApi(APIView):
             referral=referral,
             receiving_agency=receiver,
             data=decision_input_from(data),
+            source_agency_id=source_id,
             supersedes=supersedes,
         )
         return Response(SharingDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
@@ -134,10 +128,8 @@ class ReferralDecisionRevokeApi(APIView):
         """Revoke a decision to share; the receiver keeps only what others still grant."""
         membership = request.membership
         referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
-        if not may_share(membership, referral):
-            raise AccessDenied("You may not record sharing decisions on this referral.")
         decision = decision_for_referral(
-            membership=membership, referral=referral, decision_id=decision_id, may_share=True
+            membership=membership, referral=referral, decision_id=decision_id
         )
         payload = RevokeInput(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -158,7 +150,9 @@ class ReferralScreeningStartApi(APIView):
         membership = request.membership
         referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
         referral_start_screening(actor=request.user, membership=membership, referral=referral)
-        shown = referral_get_for_user(membership=membership, referral_id=referral_id)
+        shown = referral_read(
+            actor=request.user, membership=membership, referral_id=referral_id, via="api"
+        )
         return Response(ReferralOutput(shown).data)
 
 
@@ -177,5 +171,7 @@ class ReferralScreeningOutcomeApi(APIView):
             referral=referral,
             data=ScreeningInput(**payload.validated_data),
         )
-        shown = referral_get_for_user(membership=membership, referral_id=referral_id)
+        shown = referral_read(
+            actor=request.user, membership=membership, referral_id=referral_id, via="api"
+        )
         return Response(ReferralOutput(shown).data)

@@ -98,7 +98,7 @@ def test_withholding_is_a_decision_too_and_grants_nothing(referral, user, agency
 def test_a_receiver_cannot_share_on_what_it_received(referral, user, agency):
     officer = user("northby.officer")
     share(referral, officer, agency("Northby NHS Trust"))
-    with pytest.raises(AccessDenied, match="may not record sharing decisions"):
+    with pytest.raises(AccessDenied, match="may not share this information"):
         share(referral, user("northby.health"), agency("Northby College"))
 
 
@@ -107,7 +107,8 @@ def test_categories_the_decider_does_not_hold_are_refused(referral, user, agency
     officer, chair = user("northby.officer"), user("northby.chair")
     share(referral, officer, agency(COUNCIL), categories=(Category.IDENTITY,))
     referral.status = "progressed"
-    referral.save(update_fields=["status"])
+    referral.responsible_agency = agency(COUNCIL)
+    referral.save(update_fields=["status", "responsible_agency"])
     _refused(
         referral,
         chair,

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from audit.exports import COLUMNS
-from audit.services import case_viewed_recorded
+from audit.read_events import CaseShown, case_viewed_recorded
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.models import Agency, User
 from referrals.grants import CASE_TYPE
@@ -240,14 +240,15 @@ def test_impossible_filter_dates_are_explained(page: Page, live_server, referral
 def test_case_views_run_to_a_second_page(page: Page, live_server, referral: Referral):
     """More views than fit on a page are reached through the next and previous links."""
     officer = User.objects.select_related("membership").get(username="northby.officer")
-    for _ in range(51):  # one more than a page holds
+    shown = CaseShown(referral.pk, frozenset({"identity"}), frozenset({referral.owning_agency_id}))
+    for number in range(51):  # one more than a page holds
+        # Alternating paths, so no view repeats the one before it.
         case_viewed_recorded(
             actor=officer,
             membership=officer.membership,
             case_type=CASE_TYPE,
-            case_id=referral.pk,
-            categories=frozenset({"identity"}),
-            via="api",
+            shown=shown,
+            via=("api", "page")[number % 2],
         )
     sign_in(page, live_server, "northby.auditor")
     page.goto(f"{live_server.url}/audit/case-views/?case={referral.pk}")

@@ -13,7 +13,7 @@ from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db
 
-SUBJECT_NAME = "Alex Testperson"
+GIVEN_NAMES, FAMILY_NAME = "Alex", "Testperson"
 CONCERN = "Synthetic concern"
 REASON = "The agency no longer has a part to play in this case."
 
@@ -93,7 +93,7 @@ def test_case_pages_and_endpoints(sign_in, case, username):
     page = responses["page"].content.decode()
     body = responses["api"].json()
     assert set(body["categories"]) == visible
-    assert (SUBJECT_NAME in page) is (Category.IDENTITY in visible)
+    assert (FAMILY_NAME in page) is (Category.IDENTITY in visible)
     assert (CONCERN in page) is (Category.CONCERN in visible)
     assert ("identity" in body) is (Category.IDENTITY in visible)
     assert ("concern" in body) is (Category.CONCERN in visible)

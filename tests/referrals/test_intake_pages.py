@@ -330,11 +330,18 @@ def test_linking_to_an_earlier_person_keeps_the_new_spelling_as_another_name(off
     )
     officer_client.post(CHECK)
 
-    # Then the referral is about the earlier person, who is now also known as the spelling typed
-    referral = Referral.objects.exclude(pk=earlier.pk).get()
-    assert referral.subject_id == earlier.subject_id
-    assert Subject.objects.count() == subjects_before
-    assert "Alix Testpersen" in Subject.objects.get(pk=earlier.subject_id).aliases
+    # Then the referral is about the same person, recorded as typed this time; the earlier
+    # record is left exactly as its agency wrote it
+    referral = Referral.objects.exclude(pk=earlier.pk).select_related("subject").get()
+    assert referral.subject.person == earlier.subject.person
+    assert (referral.subject.given_names, referral.subject.family_name) == ("Alix", "Testpersen")
+    assert Subject.objects.count() == subjects_before + 1
+    assert Subject.objects.get(pk=earlier.subject_id).aliases == earlier.subject.aliases
+
+    # And the next search by the new spelling finds the person once, with both referrals
+    officer_client.post(PERSON, person(given_names="Alix", family_name="Testpersen", aliases=""))
+    page = officer_client.get(MATCHES).content.decode()
+    assert "2 earlier referrals held by your agency" in page
 
 
 def test_choosing_a_new_person_creates_one(officer_client, user):

@@ -35,7 +35,7 @@ def test_officer_logs_a_referral_and_sees_every_category(sign_in, user):
     body = response.json()
     assert body["identity"]["is_child"] is True
     assert body["concern"]["concern_type"] == "extreme_right_wing"
-    assert body["screening"]["screening_due_on"] == "2026-11-09"
+    assert body["screening_due_on"] == "2026-11-09"
     assert Referral.objects.get(pk=body["id"]).owning_agency == officer.membership.agency
 
 
