@@ -66,3 +66,11 @@ def case_sections(shown: VisibleReferral) -> list[Section]:
         if rows:
             sections.append(Section(category, str(title), rows))
     return sections
+
+
+def person_name(shown: VisibleReferral) -> str:
+    """Who the referral is about, as one line, where the viewer may see identity."""
+    if not shown.shows(Category.IDENTITY):
+        return ""
+    subject = shown.referral.subject
+    return f"{subject.given_names} {subject.family_name}".strip()

@@ -29,7 +29,7 @@ from referrals.permissions import (
     owns,
     shareable_sources,
 )
-from referrals.presenters import case_sections
+from referrals.presenters import case_sections, person_name
 from referrals.reads import referral_read, referrals_read
 from referrals.screening import referral_screen, referral_start_screening
 from referrals.selectors import (
@@ -96,6 +96,7 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
             "shown": shown,
             "referral": shown.referral,
             "sections": case_sections(shown),
+            "person_name": person_name(shown),
             "decisions": decisions,
             "can_share": may_share(membership, shown.referral),
             "can_end": endable_decisions(membership, shown.referral, decisions),

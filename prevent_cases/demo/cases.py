@@ -142,7 +142,7 @@ def _screen(officer: User, referral: Referral, outcome: str) -> None:
     )
 
 
-def _share(officer: User, referral: Referral, to: Agency, **overrides):
+def _share(by: User, referral: Referral, to: Agency, **overrides):
     values = {
         "action": DecisionAction.SHARE,
         "categories": (Category.IDENTITY, Category.CONCERN),
@@ -157,11 +157,14 @@ def _share(officer: User, referral: Referral, to: Agency, **overrides):
     }
     values.update(overrides)
     return referral_share(
-        actor=officer,
-        membership=officer.membership,
+        actor=by,
+        membership=by.membership,
         referral=referral,
         receiving_agency=to,
         data=DecisionInput(**values),
+        # The referral's record is its owning force's information, also when the panel
+        # passes it on.
+        source_agency_id=referral.owning_agency_id,
     )
 
 
@@ -171,8 +174,12 @@ def _seed_area(area_name: str, fake: Faker, rng: random.Random, types: dict) -> 
     )
     if Referral.objects.filter(owning_agency=officer.membership.agency).exists():
         return 0
+    chair = User.objects.select_related("membership__agency").get(
+        username=f"{area_name.lower()}.chair"
+    )
     health = Agency.objects.get(name=f"{area_name} NHS Trust")
     college = Agency.objects.get(name=f"{area_name} College")
+    probation = Agency.objects.get(name=f"{area_name} Probation Service")
     for number in range(REFERRALS_PER_AREA):
         stage = _pick(rng, STAGES)
         waiting = stage in ("received", "screening")
@@ -185,6 +192,9 @@ def _seed_area(area_name: str, fake: Faker, rng: random.Random, types: dict) -> 
             _screen(officer, referral, stage)
         if stage == "channel" and number % 2 == 0:
             _share(officer, referral, health, categories=(Category.IDENTITY,))
+        if stage == "channel" and number % 4 == 1:
+            # The panel passes on what the police gave it, for the panel's purposes.
+            _share(chair, referral, probation, categories=(Category.IDENTITY, Category.CONCERN))
         if stage == "channel" and number % 3 == 0:
             decision = _share(
                 officer,

@@ -97,7 +97,7 @@ def test_officer_finds_the_referral_in_the_list_and_opens_it(
     expect(page).to_have_url(detail_url(live_server, referral))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Referral {referral.reference}")
     expect(page.get_by_role("main")).to_contain_text("Alex Testperson")
-    expect(page.get_by_role("heading", name="The concern")).to_be_visible()
+    expect(page.get_by_role("heading", name="Concern narrative")).to_be_visible()
     expect(page.get_by_role("main")).to_contain_text(CONCERN)
     expect(page.get_by_text("No sharing decisions have been recorded.")).to_be_visible()
     assert_accessible(page)
@@ -247,7 +247,7 @@ def test_receiving_agency_sees_only_what_was_shared_and_cannot_share_on(
 
     row.get_by_role("link", name=referral.reference).click()
     expect(page.get_by_role("main")).to_contain_text("Alex Testperson")
-    expect(page.get_by_role("heading", name="The concern")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Concern narrative")).to_have_count(0)
     expect(page.get_by_role("main")).not_to_contain_text(CONCERN)
     expect(page.get_by_role("link", name="Record a sharing decision")).to_have_count(0)
     assert_accessible(page)
@@ -343,3 +343,81 @@ def test_error_links_for_radios_and_checkboxes_move_focus_to_the_first_option(
         assert link.get_attribute("href") == f"#{field_id}"
         link.click()
         expect(group(page, legend).locator("input").first).to_be_focused()
+
+
+@pytest.fixture
+def progressed(officer, referral) -> Referral:
+    """The referral screened and progressed to Northby's Channel panel."""
+    from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
+
+    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
+    return referral_screen(
+        actor=officer,
+        membership=officer.membership,
+        referral=referral,
+        data=ScreeningInput(
+            deconfliction="no",
+            notes="",
+            outcome="channel",
+            rationale="Synthetic: susceptible, and Channel is the right route to support.",
+            consent_status="not_sought",
+            consent_reason=CONSENT_REASON,
+            sharing_justification=JUSTIFICATION,
+        ),
+    )
+
+
+def test_chair_passes_on_what_the_police_shared_and_the_police_see_it(
+    page: Page, live_server, progressed: Referral
+):
+    """The panel's chair may pass on only what the police gave the panel; the decision
+    says whose information it is, and the police see where their information went."""
+    sign_in(page, live_server, "northby.chair")
+    page.goto(detail_url(live_server, progressed))
+    expect(page.get_by_role("main")).to_contain_text("Northby Council Channel Team")
+    page.get_by_role("link", name="Record a sharing decision").click()
+
+    # Only what the panel was given is offered, and the page says whose it is
+    expect(page.locator(".govuk-inset-text")).to_contain_text(
+        "passing on Northby Police Prevent Team's information"
+    )
+    information = group(page, "What information?")
+    expect(information.get_by_role("checkbox")).to_have_count(3)
+    assert_accessible(page)
+
+    page.get_by_label("Which agency is this decision about?").select_option(
+        label="Northby Probation Service"
+    )
+    group(page, "Is the information shared or withheld?").get_by_label("Share").check()
+    information.get_by_label("Identity and contact").check()
+    page.get_by_label("Why? The purpose and the outcome expected").fill(PURPOSE)
+    group(page, "On what legal basis?").get_by_label(
+        "Counter-Terrorism and Security Act 2015 ss.36-38"
+    ).check()
+    group(page, "Consent").get_by_label("Consent not sought").check()
+    page.get_by_label(
+        "If consent was refused or not sought, why is the information still shared?"
+    ).fill(CONSENT_REASON)
+    page.get_by_label("Why is this necessary and proportionate?").fill(JUSTIFICATION)
+    page.get_by_role("button", name="Record decision").click()
+
+    row = page.get_by_role("row").filter(has_text="Northby Probation Service")
+    expect(row).to_contain_text("passed on by Northby Council Channel Team")
+    # The chair may end the panel's own decision, not the police's share with the panel
+    expect(row.get_by_role("link", name=re.compile(r"^Revoke"))).to_have_count(1)
+    police_row = (
+        page.get_by_role("row")
+        .filter(has_text="Panel chair")
+        .filter(has_text="Northby Council Channel Team")
+    )
+    expect(police_row.get_by_role("link", name=re.compile(r"^Revoke"))).to_have_count(0)
+    assert_accessible(page)
+
+    # The police see the onward share of their information
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, live_server, "northby.officer")
+    page.goto(detail_url(live_server, progressed))
+    expect(page.get_by_role("row").filter(has_text="Northby Probation Service")).to_contain_text(
+        "passed on by Northby Council Channel Team"
+    )
+    assert_accessible(page)
