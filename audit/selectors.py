@@ -102,7 +102,7 @@ def decision_list_for_auditor(
                 shared_without_consent(), output_field=BooleanField()
             ),
         )
-        .select_related("disclosing_agency", "receiving_agency", "decided_by")
+        .select_related("disclosing_agency", "receiving_agency", "source_agency", "decided_by")
         .order_by("-decided_at", "-id")
     )
     return _apply_filters(decisions, filters)

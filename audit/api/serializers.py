@@ -13,6 +13,12 @@ class AuditedDecisionOutput(serializers.Serializer):
     action = serializers.CharField()
     disclosing_agency = NamedRefOutput()
     receiving_agency = NamedRefOutput()
+    source_agency = NamedRefOutput(
+        allow_null=True,
+        help_text="Whose information; null on decisions recorded before "
+        "sources were kept, whose source is the disclosing agency.",
+    )
+    scope = serializers.CharField(help_text='"" for the whole case, else the part shared.')
     categories = serializers.ListField(child=serializers.ChoiceField(Category.choices))
     purpose = serializers.CharField()
     legal_basis = serializers.CharField()
