@@ -35,6 +35,7 @@ from referrals.intake_forms import (
     trial_intake,
 )
 from referrals.permissions import may_log_referrals
+from referrals.reads import subject_matches_read
 from referrals.selectors import subject_get_for_linking, subject_matches_for_user
 from referrals.services import referral_create
 
@@ -287,6 +288,7 @@ def intake_matches(request: HttpRequest) -> HttpResponse:
     else:
         form = LinkPage(MultiValueDict(stored) if stored else None, matches=matches)
         journey.with_recorded_errors(LINK, form)
+    subject_matches_read(actor=request.user, membership=request.membership, matches=matches)
     return render(
         request,
         "referrals/intake/matches.html",

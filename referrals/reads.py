@@ -6,10 +6,14 @@ import uuid
 from collections.abc import Iterable
 
 from audit.read_events import CaseShown, case_viewed_recorded, cases_listed_recorded
+from audit.vocabulary import Category
 from prevent_cases.models import Membership, User
 from referrals.grants import CASE_TYPE
 from referrals.models import Referral
-from referrals.selectors import VisibleReferral, referral_get_for_user, visible
+from referrals.selectors import SubjectMatch, VisibleReferral, referral_get_for_user, visible
+
+# What the intake's matching page shows of an earlier person: who they are, nothing more.
+IDENTITY_ONLY = frozenset({Category.IDENTITY})
 
 
 def _as_shown(case: VisibleReferral, displayed: frozenset[str] | None) -> CaseShown:
@@ -55,3 +59,22 @@ def referrals_read(
         via=via,
     )
     return shown
+
+
+def subject_matches_read(
+    *, actor: User, membership: Membership, matches: list[SubjectMatch]
+) -> list[SubjectMatch]:
+    """Earlier people offered at intake, recorded as one list: each shows the identity of
+    the referral record it comes from."""
+    cases_listed_recorded(
+        actor=actor,
+        membership=membership,
+        case_type=CASE_TYPE,
+        shown=[
+            CaseShown(case_id=referral_id, categories=IDENTITY_ONLY, sources=frozenset({owner}))
+            for match in matches
+            for referral_id, owner in match.records
+        ],
+        via="matching",
+    )
+    return matches

@@ -231,6 +231,8 @@ class SubjectMatch:
     subject: Subject
     score: float
     referral_count: int
+    # (referral id, owning agency id) of the record(s) this subject's identity comes from.
+    records: tuple[tuple[uuid.UUID, uuid.UUID], ...] = ()
 
 
 def subject_matches_for_user(
@@ -264,8 +266,18 @@ def subject_matches_for_user(
         .annotate(n=Count("id"))
         .values_list("subject__person", "n")
     )
+    records: dict[uuid.UUID, list] = {}
+    for subject_id, referral_id, owner_id in Referral.objects.filter(
+        subject_id__in=[match.subject_id for match in best.values()]
+    ).values_list("subject_id", "pk", "owning_agency_id"):
+        records.setdefault(subject_id, []).append((referral_id, owner_id))
     return [
-        SubjectMatch(subjects[match.subject_id], match.score, counts.get(person, 0))
+        SubjectMatch(
+            subjects[match.subject_id],
+            match.score,
+            counts.get(person, 0),
+            tuple(records.get(match.subject_id, ())),
+        )
         for person, match in best.items()
     ]
 

@@ -8,6 +8,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from audit.event_types import EventType
+from audit.models import AuditEvent
 from referrals.models import Referral, Subject
 from referrals.selectors import current_concern_types
 from tests.factories import make_referral
@@ -460,3 +462,24 @@ def test_refusal_from_the_service_is_shown_with_the_page_that_fixes_it(
     assert re.search(r"<title>\s*Error: Check your answers", page)
     assert f'<a href="{PERSON}#id_postcode">Enter a real postcode.</a>' in page
     assert "Enter a real postcode." in officer_client.get(PERSON).content.decode()
+
+
+def test_earlier_people_offered_at_intake_are_recorded_as_shown(officer_client, user):
+    """Offering an earlier person shows their identity: the page is a read, recorded once
+    with the referral each offered person comes from."""
+    earlier = make_referral(
+        user("northby.officer"), given_names="Robin", family_name="Examplefield"
+    )
+    officer_client.post(PERSON, person())
+
+    assert "Robin Examplefield" in officer_client.get(MATCHES).content.decode()
+
+    listed = AuditEvent.objects.get(type=EventType.CASES_LISTED)
+    assert listed.payload["via"] == "matching"
+    assert listed.payload["cases"] == [
+        {
+            "id": str(earlier.pk),
+            "categories": ["identity"],
+            "sources": [str(earlier.owning_agency_id)],
+        }
+    ]
