@@ -27,6 +27,18 @@ class EventType(models.TextChoices):
     CASES_LISTED = "case.listed", "Cases listed"
     EXPORT_PRODUCED = "export.produced", "Export produced"
     GRANTS_REBUILT = "grants.rebuilt", "Access grants rebuilt"
+    AREA_CHANGED = "area.changed", "Area changed by an administrator"
+    AGENCY_CREATED = "agency.created", "Agency created by an administrator"
+    AGENCY_CHANGED = "agency.changed", "Agency changed by an administrator"
+    USER_CREATED = "user.created", "User created by an administrator"
+    USER_CHANGED = "user.changed", "User's details changed by an administrator"
+    USER_PASSWORD_SET = "user.password_set", "User's password set by an administrator"
+    USER_ACTIVATED = "user.activated", "User activated by an administrator"
+    USER_DEACTIVATED = "user.deactivated", "User deactivated by an administrator"
+    MEMBERSHIP_CREATED = "membership.created", "User joined to an agency by an administrator"
+    MEMBERSHIP_CHANGED = "membership.changed", "Membership changed by an administrator"
+    MEMBERSHIP_ACTIVATED = "membership.activated", "Membership activated by an administrator"
+    MEMBERSHIP_DEACTIVATED = "membership.deactivated", "Membership deactivated by an administrator"
 
 
 PAYLOAD_KEYS: dict[str, frozenset[str]] = {
@@ -60,6 +72,22 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventType.CASES_LISTED: frozenset({"cases", "via"}),
     EventType.EXPORT_PRODUCED: frozenset({"export", "rows", "filters", "format"}),
     EventType.GRANTS_REBUILT: frozenset({"added", "removed", "unchanged"}),
+    # Administration names what changed by field name and code, never by the value typed:
+    # names, usernames, emails and passwords stay out of the chain.
+    EventType.AREA_CHANGED: frozenset({"fields", "panel_agency"}),
+    EventType.AGENCY_CREATED: frozenset({"area", "kind"}),
+    EventType.AGENCY_CHANGED: frozenset({"fields", "is_active"}),
+    EventType.USER_CREATED: frozenset({"has_password"}),
+    EventType.USER_CHANGED: frozenset({"fields"}),
+    EventType.USER_PASSWORD_SET: frozenset({"has_password"}),
+    EventType.USER_ACTIVATED: frozenset(),
+    EventType.USER_DEACTIVATED: frozenset(),
+    EventType.MEMBERSHIP_CREATED: frozenset({"user", "agency", "role"}),
+    EventType.MEMBERSHIP_CHANGED: frozenset(
+        {"user", "old_agency", "new_agency", "old_role", "new_role"}
+    ),
+    EventType.MEMBERSHIP_ACTIVATED: frozenset({"user", "agency"}),
+    EventType.MEMBERSHIP_DEACTIVATED: frozenset({"user", "agency"}),
 }
 
 if set(PAYLOAD_KEYS) != set(EventType.values):

@@ -2,19 +2,23 @@
 
 Nobody is a Django superuser in normal running, so access is decided by the user's
 membership role rather than by Django's model permissions. Case data is never here.
+
+The pages for areas, agencies and users are registered on this site by audit/admin.py:
+every change made there is an audit event, and prevent_cases may not import audit
+(docs/adr/0005-administration-is-audited.md). Django's admin autodiscovery imports both
+modules at start-up, before the URL wiring asks the site for its URLs.
 """
 
 from functools import update_wrapper
 
 from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
 
-from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.policy import is_administrator
 from prevent_cases.selectors import membership_for_user
 
@@ -53,71 +57,10 @@ class AdministratorsAdminSite(admin.AdminSite):
             raise PermissionDenied("Only administrators may use the admin site.")
         return redirect_to_login(request.GET.get("next", "/admin/"))
 
+    def password_change(self, request, extra_context=None):
+        # Django's own page would set the password with no audit event; an administrator's
+        # own password is set on their user page, like anyone's, which records one.
+        return redirect(f"{self.name}:auth_user_password_change", request.user.pk)
+
 
 admin_site = AdministratorsAdminSite(name="admin")
-
-
-class AdministratorOnlyMixin:
-    """Every admin page and action is open to administrators and nobody else."""
-
-    def has_module_permission(self, request: HttpRequest) -> bool:
-        return _request_is_administrator(request)
-
-    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
-        return _request_is_administrator(request)
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:
-        return _request_is_administrator(request)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return _request_is_administrator(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        # Agencies, areas and users are deactivated, never deleted: history refers to them.
-        return False
-
-
-@admin.register(Area, site=admin_site)
-class AreaAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
-    list_display = ["name", "code"]
-    search_fields = ["name", "code"]
-    prepopulated_fields = {"code": ["name"]}
-
-
-@admin.register(Agency, site=admin_site)
-class AgencyAdmin(AdministratorOnlyMixin, admin.ModelAdmin):
-    list_display = ["name", "kind", "area", "is_active"]
-    list_filter = ["kind", "area", "is_active"]
-    search_fields = ["name"]
-    list_select_related = ["area"]
-
-
-class MembershipInline(AdministratorOnlyMixin, admin.StackedInline):
-    model = Membership
-    can_delete = False
-    min_num = 1
-    max_num = 1
-
-
-@admin.register(User, site=admin_site)
-class ServiceUserAdmin(AdministratorOnlyMixin, UserAdmin):
-    list_display = ["username", "first_name", "last_name", "agency", "role", "is_active"]
-    list_filter = ["is_active", "membership__role", "membership__agency"]
-    list_select_related = ["membership__agency"]
-    inlines = [MembershipInline]
-    # Superuser, staff and Django permission fields are not how this service grants
-    # access, so administrators cannot set them.
-    fieldsets = (
-        (None, {"fields": ("username", "password")}),
-        ("Personal details", {"fields": ("first_name", "last_name", "email")}),
-        ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
-    )
-    readonly_fields = ["last_login", "date_joined"]
-
-    @admin.display(description="Agency", ordering="membership__agency__name")
-    def agency(self, user: User) -> str:
-        return str(user.membership.agency) if hasattr(user, "membership") else "-"
-
-    @admin.display(description="Role", ordering="membership__role")
-    def role(self, user: User) -> str:
-        return user.membership.get_role_display() if hasattr(user, "membership") else "-"

@@ -90,15 +90,27 @@ class CheckedRow:
 
 
 def decode(data: bytes) -> str:
-    """The file's text, read as UTF-8 whether or not a spreadsheet put a byte-order mark first."""
+    """The file's text, read as UTF-8 whether or not a spreadsheet put a byte-order mark first.
+
+    Refuses a file too large to check, one that is not UTF-8 and one holding a NUL character.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise CsvFileError("The file must be smaller than 5 MB. Split it into smaller files.")
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise CsvFileError(
             "The file must be saved as UTF-8. In Excel, save it as “CSV UTF-8”."
         ) from error
+    # PostgreSQL text cannot hold NUL, and no CSV export puts one in a cell on purpose: it
+    # usually means a UTF-16 file or a damaged one. Refused here, before any row is read or
+    # stored, so SQLite and PostgreSQL give the same answer.
+    if "\x00" in text:
+        raise CsvFileError(
+            "The file contains a null character, which a CSV file cannot hold. "
+            "In Excel, save it again as “CSV UTF-8”."
+        )
+    return text
 
 
 def _header(reader: Iterator[list[str]]) -> list[str]:

@@ -194,6 +194,9 @@ def test_a_file_with_wrong_columns_is_refused_at_upload(sign_in, columns, messag
     assert not ImportJob.objects.exists()
 
 
+NUL_MESSAGE = "The file contains a null character"
+
+
 @pytest.mark.parametrize(
     ("data", "message"),
     [
@@ -201,9 +204,14 @@ def test_a_file_with_wrong_columns_is_refused_at_upload(sign_in, columns, messag
         (csv_bytes([]), "The file has no rows to import"),
         (csv_bytes([row(family_name="Ménard")]).decode().encode("latin-1"), "saved as UTF-8"),
         (b"x" * (MAX_FILE_BYTES + 1), "smaller than 5 MB"),
+        # PostgreSQL text cannot hold NUL, so a stray one must stop the file, not the server.
+        (csv_bytes([row(family_name="Test\x00person")]), NUL_MESSAGE),
+        # UTF-16 without a byte-order mark reads as UTF-8 with a NUL after every letter.
+        (csv_bytes([row()]).decode().encode("utf-16-le"), NUL_MESSAGE),
     ],
 )
 def test_unreadable_files_are_refused_at_upload(sign_in, data, message):
+    """Nothing is queued and the page names the problem, on SQLite and PostgreSQL alike."""
     client = sign_in("northby.officer")
 
     response = upload(client, data)
@@ -338,6 +346,19 @@ def test_the_command_reports_row_errors_and_exits_non_zero(officer, tmp_path, ca
         assert "row 3, received_on: Enter the date received as" in capsys.readouterr().err
 
     assert not Referral.objects.exists()
+
+
+@pytest.mark.parametrize("extra", [["--check"], []])
+def test_the_command_refuses_a_file_with_a_null_character(officer, tmp_path, extra):
+    """The same message as the upload page, nothing imported and no job left behind."""
+    path = tmp_path / "referrals.csv"
+    path.write_bytes(csv_bytes([row(), row(concern_summary="Synthetic\x00concern")]))
+
+    with pytest.raises(CommandError, match=NUL_MESSAGE):
+        call_command("import_referrals", str(path), "--as", "northby.officer", *extra)
+
+    assert not Referral.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
 def test_the_command_imports_as_the_named_officer(officer, tmp_path, capsys):
