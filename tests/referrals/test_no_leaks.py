@@ -378,6 +378,24 @@ def _intake_matching(client) -> object:
     return client.get("/referrals/new/earlier-referrals/")
 
 
+def _linked_create(client, referral) -> object:
+    """Log a new referral through the API, linked to the marked person as the same person,
+    with details of the officer's own typing."""
+    return client.post(
+        "/api/referrals/",
+        {
+            "area": str(referral.area_id),
+            "received_on": "2026-11-03",
+            "given_names": "Robin",
+            "family_name": "Examplefield",
+            "date_of_birth": "2009-03-01",
+            "concern_summary": "Synthetic concern typed by the linking officer.",
+            "linked_subject": str(referral.subject_id),
+        },
+        content_type="application/json",
+    )
+
+
 def _sections(page: str) -> set[str]:
     return set(re.findall(r'id="section-([a-z_]+)"', page))
 
@@ -504,6 +522,23 @@ def _check_intake(response, *, username, visible) -> list[str]:
     return problems
 
 
+def _check_linking(response, *, username, visible) -> list[str]:
+    if SIGN_INS[username]["role"] != Role.PREVENT_OFFICER:
+        expected_status = 403
+    else:
+        # Only a person whose identity the force holds can be linked to; to anyone else
+        # the person does not exist.
+        expected_status = 201 if Category.IDENTITY in visible else 404
+    problems = []
+    if response.status_code != expected_status:
+        problems.append(f"linked create: {response.status_code}, not {expected_status}")
+    # The new referral holds what the officer typed; linking copies nothing of the earlier
+    # record.
+    if _shown(_body(response)):
+        problems.append(f"linked create: shows {sorted(_shown(_body(response)))}")
+    return problems
+
+
 @pytest.mark.parametrize("phase", [SHARED, REVOKED])
 @pytest.mark.parametrize("username", list(SIGN_INS))
 def test_each_user_is_shown_only_what_was_shared_with_their_agency(
@@ -525,6 +560,7 @@ def test_each_user_is_shown_only_what_was_shared_with_their_agency(
     list_responses = _list_responses(client, referral)
     audit_responses = _audit_responses(client, referral)
     matching = _intake_matching(client)
+    linked = _linked_create(client, referral)
 
     # Then each answer shows exactly what their agency holds
     problems = [
@@ -540,5 +576,6 @@ def test_each_user_is_shown_only_what_was_shared_with_their_agency(
             audit_responses, auditor=row["role"] == Role.AUDITOR, in_area=row["area"] == "Northby"
         ),
         *_check_intake(matching, username=username, visible=visible),
+        *_check_linking(linked, username=username, visible=visible),
     ]
     assert problems == [], f"{username} ({row['agency']}), {phase}"
