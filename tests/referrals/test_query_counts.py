@@ -4,7 +4,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from tests.factories import make_referral, share
+from audit.vocabulary import Category
+from referrals.models import Referral
+from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
+from tests.factories import JUSTIFICATION, make_referral, share
 
 pytestmark = pytest.mark.django_db
 
@@ -55,3 +58,77 @@ def test_audit_lists_do_not_grow_with_rows(sign_in, user, agency, path):
     many = _queries(client, path)
     assert few == many
     assert many <= MAX_QUERIES
+
+
+# --- Pinned query counts with several rows, for the owner and an onward receiver ---------
+
+ONWARD_RECEIVER = "Northby Mentoring Partnership"
+# What the panel's chair passes on to the mentoring provider, one category per decision.
+PASSED_ON = (Category.IDENTITY, Category.CONCERN, Category.SCREENING)
+# Rows each page shows: decisions on one referral's page, referrals in a list.
+ROWS = 8
+# The most queries each page may make, as measured on PostgreSQL (SQLite makes one fewer:
+# it takes no advisory lock to append the read event). Each pin is below ROWS, so a query
+# per row cannot hide under it.
+PINNED = {"detail page": 12, "dashboard": 10, "API list": 9}
+PATHS = {"dashboard": "/referrals/?status=all", "API list": "/api/referrals/"}
+
+
+def _passed_on(user, agency, *, decisions: int) -> Referral:
+    """A referral progressed to the panel, whose chair passed parts of it on to the
+    mentoring provider in `decisions` decisions."""
+    officer, chair = user("northby.officer"), user("northby.chair")
+    referral = make_referral(officer)
+    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
+    referral_screen(
+        actor=officer,
+        membership=officer.membership,
+        referral=referral,
+        data=ScreeningInput(
+            deconfliction="no",
+            notes="Synthetic screening notes.",
+            outcome="channel",
+            rationale="Synthetic: susceptible, and Channel is the right route to support.",
+            consent_status="not_sought",
+            consent_reason="Seeking consent before the panel would prejudice the assessment.",
+            sharing_justification=JUSTIFICATION,
+        ),
+    )
+    referral.refresh_from_db()
+    for number in range(decisions):
+        category = PASSED_ON[number % len(PASSED_ON)]
+        share(referral, chair, agency(ONWARD_RECEIVER), categories=(category,))
+    return referral
+
+
+@pytest.mark.parametrize("username", ["northby.officer", "northby.provider"])
+def test_the_referral_page_costs_the_same_however_many_decisions_it_shows(
+    sign_in, user, agency, django_assert_max_num_queries, username
+):
+    """The owner and a receiver of onward shares each see ROWS decisions on the page."""
+    referral = _passed_on(user, agency, decisions=ROWS)
+    client = sign_in(username)
+
+    with django_assert_max_num_queries(PINNED["detail page"]):
+        response = client.get(f"/referrals/{referral.pk}/")
+
+    assert response.status_code == 200
+    timeline = response.content.decode().count(f"Sharing decision: shared with {ONWARD_RECEIVER}")
+    assert timeline == ROWS
+
+
+@pytest.mark.parametrize("page", PATHS)
+@pytest.mark.parametrize("username", ["northby.officer", "northby.provider"])
+def test_case_lists_cost_the_same_however_many_passed_on_referrals_they_show(
+    sign_in, user, agency, django_assert_max_num_queries, page, username
+):
+    """The owner and a receiver of onward shares each list ROWS referrals."""
+    referrals = [_passed_on(user, agency, decisions=1) for _ in range(ROWS)]
+    client = sign_in(username)
+
+    with django_assert_max_num_queries(PINNED[page]):
+        response = client.get(PATHS[page])
+
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert all(str(referral.pk) in body for referral in referrals)
