@@ -10,8 +10,11 @@ from audit.vocabulary import Category
 from referrals.case_data import fields_of
 from referrals.models import Referral, Subject
 from referrals.selectors import VisibleReferral
+from referrals.workflow import ScreeningOutcome
 
 NOT_RECORDED = "Not recorded"
+# Fields holding a workflow code whose labels live with the workflow, not on the model.
+CODE_LABELS = {(Referral, "outcome"): ScreeningOutcome}
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,9 @@ def _display(row: models.Model, field: models.Field) -> str:
     value = getattr(row, field.name)
     if field.choices and value not in (None, ""):
         return str(getattr(row, f"get_{field.name}_display")())
+    labels = CODE_LABELS.get((type(row), field.name))
+    if labels is not None and value in labels.values:
+        return str(labels(value).label)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if value is None or value in ("", []):

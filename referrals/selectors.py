@@ -403,12 +403,16 @@ def referral_timeline(
                 step.reason if reason_shown else "",
             )
         )
-    for change in referral.responsibility_changes.select_related("agency"):
+    changes = referral.responsibility_changes.select_related(
+        "agency", "changed_by__membership__agency"
+    )
+    for change in changes:
+        actor = getattr(change.changed_by, "membership", None)
         entries.append(
             TimelineEntry(
                 change.created_at,
-                f"Responsible panel: {change.agency}",
-                change.get_reason_display(),
+                f"{change.get_reason_display()}: {change.agency} responsible",
+                f"{actor.get_role_display()}, {actor.agency}" if actor else "",
                 "",
             )
         )
