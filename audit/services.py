@@ -13,7 +13,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from audit.chain import append_event
+from audit.chain import append_event, atomic_unit
 from audit.checkpoints import stored_checkpoints
 from audit.decision_rules import MIN_REASON_CHARS, DecisionInput, raise_if_invalid
 from audit.event_types import EventType
@@ -86,7 +86,7 @@ def _save_decision(decision: SharingDecision) -> SharingDecision:
 
 # No savepoint of its own: the calling service's atomic block rolls everything back on
 # failure, and each savepoint would cost two more round trips on the hot path.
-@transaction.atomic(savepoint=False)
+@atomic_unit(savepoint=False)
 def sharing_decision_record(
     *,
     actor: User,
@@ -105,8 +105,8 @@ def sharing_decision_record(
 
     The information is the disclosing agency's own unless `source_agency_id` names another
     (an onward share); `held_categories` are those the discloser holds of that source and
-    scope. `before_event` runs after the row is written and before the event is appended
-    (the caller recomputes grants there).
+    scope. `before_event` runs after the row is written and before its event is appended to
+    the unit of work (the caller recomputes grants there).
     """
     now = timezone.now()
     raise_if_invalid(data, held_categories=held_categories, now=now)
@@ -147,7 +147,7 @@ def sharing_decision_record(
 
 # No savepoint of its own: the calling service's atomic block rolls everything back on
 # failure, and each savepoint would cost two more round trips on the hot path.
-@transaction.atomic(savepoint=False)
+@atomic_unit(savepoint=False)
 def sharing_decision_revoke(
     *,
     actor: User,
@@ -191,7 +191,7 @@ def sharing_decision_revoke(
     return revocation
 
 
-@transaction.atomic
+@atomic_unit
 def decision_review_record(
     *,
     actor: User,
