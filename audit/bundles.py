@@ -16,7 +16,7 @@ from audit.canonical import EVENT_FIELDS, canonical_value
 from audit.checkpoints import known_public_keys, stored_checkpoints
 from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
-from audit.records import DECISION_COLUMNS
+from audit.records import DECISION_COLUMNS, decision_record
 from audit.verification import CHUNK_SIZE
 
 BUNDLE_FORMAT = "prevent-audit-bundle/1"
@@ -75,7 +75,7 @@ def _decision_records(first: int, last: int) -> Iterator[dict[str, Any]]:
         .iterator(chunk_size=CHUNK_SIZE)
     )
     for row in rows:
-        yield canonical_value(dict(zip(DECISION_COLUMNS, row, strict=True)))
+        yield canonical_value(decision_record(row))
 
 
 def _member(name: str, value: Any) -> str:

@@ -34,6 +34,33 @@ EVENT_FIELDS = (
     "payload",
     "prev_hash",
 )
+# A decision record has exactly the columns of its canonical version; a record without
+# `canonical_version` is version 1 (decisions recorded before they named a source and scope).
+DECISION_COLUMNS_V1 = (
+    "id",
+    "case_type",
+    "case_id",
+    "action",
+    "disclosing_agency_id",
+    "receiving_agency_id",
+    "categories",
+    "purpose",
+    "legal_basis",
+    "legal_basis_other",
+    "schedule1_condition",
+    "consent_status",
+    "consent_reason",
+    "justification",
+    "decided_by_id",
+    "decided_by_role",
+    "decided_at",
+    "expires_at",
+    "supersedes_id",
+)
+DECISION_COLUMNS_BY_VERSION = {
+    1: DECISION_COLUMNS_V1,
+    2: (*DECISION_COLUMNS_V1, "source_agency_id", "scope", "canonical_version"),
+}
 STATEMENT_FIELDS = ("size", "head_hash", "created_at", "key_id")
 CHECKPOINT_KEYS = {*STATEMENT_FIELDS, "signature"}
 DECISION_EVENT = "sharing_decision.recorded"
@@ -72,12 +99,23 @@ def event_hash(event: dict) -> str:
     return sha256_hex(canonical_bytes({field: event[field] for field in EVENT_FIELDS}))
 
 
-def decision_hash(record: dict) -> str | None:
-    """None for a record with no canonical form, which no recorded hash can match."""
+def record_hash(record: dict, columns_by_version: dict, absent_version: int | None) -> str:
+    """The hash of a record over exactly the columns of its canonical version; ValueError
+    saying what is wrong when it has no canonical form."""
+    version = record.get("canonical_version", absent_version)
+    columns = columns_by_version.get(version)
+    if columns is None:
+        raise ValueError(f"has canonical version {version}, which this verifier does not know")
+    if set(record) != set(columns):
+        raise ValueError(f"does not have exactly the fields of canonical version {version}")
     try:
         return sha256_hex(canonical_bytes(record))
-    except ValueError:
-        return None
+    except ValueError as error:
+        raise ValueError(f"is not canonical: {error}") from error
+
+
+def decision_hash(record: dict) -> str:
+    return record_hash(record, DECISION_COLUMNS_BY_VERSION, absent_version=1)
 
 
 def key_id(public_key: bytes) -> str:
@@ -128,7 +166,13 @@ def check_decisions(bundle: dict) -> list:
         record = records.get(decision_id)
         if record is None:
             findings.append((event["seq"], f"decision {decision_id} is missing from the bundle"))
-        elif decision_hash(record) != event["payload"].get("decision_hash"):
+            continue
+        try:
+            recomputed = decision_hash(record)
+        except ValueError as error:
+            findings.append((event["seq"], f"decision {decision_id} {error}"))
+            continue
+        if recomputed != event["payload"].get("decision_hash"):
             findings.append(
                 (event["seq"], f"decision {decision_id} was altered after it was recorded")
             )

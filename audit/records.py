@@ -39,11 +39,20 @@ DECISION_COLUMNS_BY_VERSION = {1: DECISION_COLUMNS_V1, 2: DECISION_COLUMNS_V2}
 DECISION_COLUMNS = DECISION_COLUMNS_V2
 
 
+def decision_record(values: tuple[Any, ...]) -> dict[str, Any]:
+    """The canonical record of a row read as DECISION_COLUMNS: its own version's columns.
+
+    A row that claims a version there is none of keeps every column, so its hash matches no
+    event and verification reports it as altered.
+    """
+    row = dict(zip(DECISION_COLUMNS, values, strict=True))
+    columns = DECISION_COLUMNS_BY_VERSION.get(row["canonical_version"], DECISION_COLUMNS)
+    return {column: row[column] for column in columns}
+
+
 def decision_hash_from_values(values: tuple[Any, ...]) -> str:
     """The hash of a row read as DECISION_COLUMNS, over the columns of its own version."""
-    row = dict(zip(DECISION_COLUMNS, values, strict=True))
-    columns = DECISION_COLUMNS_BY_VERSION[row["canonical_version"]]
-    return sha256_hex(canonical_bytes({column: row[column] for column in columns}))
+    return sha256_hex(canonical_bytes(decision_record(values)))
 
 
 def decision_hash(decision: SharingDecision) -> str:
