@@ -22,6 +22,7 @@ class EventType(models.TextChoices):
     CASE_VIEWED = "case.viewed", "Case viewed"
     EXPORT_PRODUCED = "export.produced", "Export produced"
     GRANTS_REBUILT = "grants.rebuilt", "Access grants rebuilt"
+    VERIFICATION_RUN_FINISHED = "verification_run.finished", "Chain verification finished"
 
 
 PAYLOAD_KEYS: dict[str, frozenset[str]] = {
@@ -49,10 +50,12 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
             "supersedes",
         }
     ),
-    EventType.DECISION_REVIEWED: frozenset({"decision", "finding"}),
+    # Reviews recorded before reviews were hashed carry only the decision and the finding.
+    EventType.DECISION_REVIEWED: frozenset({"decision", "finding", "review_hash"}),
     EventType.CASE_VIEWED: frozenset({"categories", "via"}),
     EventType.EXPORT_PRODUCED: frozenset({"export", "rows", "filters", "format"}),
     EventType.GRANTS_REBUILT: frozenset({"added", "removed", "unchanged"}),
+    EventType.VERIFICATION_RUN_FINISHED: frozenset({"status", "result_hash"}),
 }
 
 if set(PAYLOAD_KEYS) != set(EventType.values):

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from audit.chain import append_event
 from audit.event_types import EventType
-from audit.models import SharingDecision
+from audit.models import DecisionReview, SharingDecision, VerificationRun
 from audit.records import decision_hash
 from prevent_cases.models import Agency, User
 from referrals.models import Referral
@@ -52,3 +52,36 @@ def version_1_decision(referral: Referral, by: User, to: Agency) -> SharingDecis
         },
     )
     return decision
+
+
+def review_before_hashing(decision: SharingDecision, by: User, finding: str) -> DecisionReview:
+    """An auditor's review as recorded before reviews were hashed: no version, and an event
+    about the decision that names only the decision and the finding."""
+    review = DecisionReview.objects.create(
+        decision=decision,
+        reviewer=by,
+        finding=finding,
+        note="Reason recorded and proportionate to the need.",
+        created_at=timezone.now(),
+    )
+    append_event(
+        event_type=EventType.DECISION_REVIEWED,
+        actor=by.pk,
+        agency=by.membership.agency_id,
+        target_type="sharing_decision",
+        target_id=decision.id,
+        payload={"decision": decision.id, "finding": finding},
+    )
+    return review
+
+
+def run_finished_before_hashing(by: User) -> VerificationRun:
+    """A verification run that finished before results were hashed: no version, no event."""
+    now = timezone.now()
+    return VerificationRun.objects.create(
+        requested_by=by,
+        requested_at=now,
+        finished_at=now,
+        status=VerificationRun.Status.PASSED,
+        events_checked=1,
+    )
