@@ -6,6 +6,7 @@ batch alone and never for the work that led to it (docs/adr/0006). Outside a uni
 is appended at once, inside the caller's transaction.
 """
 
+import io
 import uuid
 from collections.abc import Callable
 from contextlib import ContextDecorator
@@ -15,15 +16,26 @@ from asgiref.local import Local
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.canonical import EVENT_FIELDS, GENESIS_HASH, NotCanonical, canonical_value, event_hash
+from audit.canonical import (
+    GENESIS_HASH,
+    EventBody,
+    NotCanonical,
+    canonical_timestamp,
+    canonical_value,
+    event_body,
+)
 from audit.event_types import PAYLOAD_KEYS
 from audit.models import AuditEvent
 
 # pg_advisory_xact_lock key that serialises appends; any constant unique to this purpose.
 CHAIN_LOCK_KEY = 7_305_024_818
-# Rows per INSERT when a batch is written: a 5,000-event import is five statements, each
-# well under a megabyte of SQL.
-INSERT_BATCH = 1_000
+COPY_SQL = (
+    "COPY audit_auditevent (seq, created_at, type, actor, agency, target_type, target_id, "
+    "payload, prev_hash, hash) FROM STDIN"
+)
+# COPY's text format gives a backslash, tab, newline and carriage return a meaning of their
+# own; in a value they are written escaped.
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -38,19 +50,24 @@ class PayloadRejected(ValueError):
     form. Payloads carry identifiers and codes only."""
 
 
-class _Collected:
-    """An event waiting for the end of its unit of work.
+class _Pending:
+    """An event checked and rendered (all but its place in the chain), waiting to be linked.
 
-    It is also registered with `transaction.on_commit`, where calling it does nothing: Django
-    discards the on-commit callbacks of a savepoint that rolls back, so an event whose
-    callback is still registered when the unit ends was not undone, and one whose callback
-    is gone belongs to work that was (a nested `atomic` block whose error was caught).
+    Inside a unit of work it is also registered with `transaction.on_commit`, where calling
+    it does nothing: Django discards the on-commit callbacks of a savepoint that rolls back,
+    so an event whose callback is still registered when the unit ends was not undone, and
+    one whose callback is gone belongs to work that was (a nested `atomic` block whose error
+    was caught).
     """
 
-    __slots__ = ("event",)
+    __slots__ = ("body", "copy_columns", "event")
 
-    def __init__(self, event: AuditEvent) -> None:
+    def __init__(self, event: AuditEvent, body: EventBody) -> None:
         self.event = event
+        self.body = body
+        # On PostgreSQL, the COPY columns that do not depend on the event's place, so that
+        # under the lock a row is only its seq, time and hashes around them.
+        self.copy_columns = _copy_columns(event, body) if connection.vendor == "postgresql" else ""
 
     def __call__(self) -> None:
         return None
@@ -73,30 +90,74 @@ def _lock_chain_head() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
-def _write_batch(events: list[AuditEvent]) -> None:
+def _copy_text(text: str) -> str:
+    return text.translate(COPY_ESCAPES)
+
+
+def _copy_uuid(value: uuid.UUID | None) -> str:
+    return "\\N" if value is None else str(value)
+
+
+def _copy_columns(event: AuditEvent, body: EventBody) -> str:
+    return "\t".join(
+        (
+            _copy_text(event.type),
+            _copy_uuid(event.actor),
+            _copy_uuid(event.agency),
+            _copy_text(event.target_type),
+            _copy_uuid(event.target_id),
+            _copy_text(body.payload),
+        )
+    )
+
+
+def _insert(batch: list[_Pending], created_at: str) -> None:
+    events = [item.event for item in batch]
+    if connection.vendor != "postgresql":
+        AuditEvent.objects.bulk_create(events)
+        return
+    # COPY carries a batch in one round trip with no per-row SQL to build, which keeps the
+    # time under the lock short (docs/benchmarks.md). copy_expert is psycopg2's.
+    rows = io.StringIO()
+    for item in batch:
+        event = item.event
+        rows.write(
+            f"{event.seq}\t{created_at}\t{item.copy_columns}\t{event.prev_hash}\t{event.hash}\n"
+        )
+    rows.seek(0)
+    with connection.cursor() as cursor:
+        cursor.copy_expert(COPY_SQL, rows)
+    alias = connection.alias
+    for event in events:
+        event._state.adding, event._state.db = False, alias
+
+
+def _write_batch(batch: list[_Pending]) -> None:
     """Link the events after the head, in order, and insert them; the lock taken here is
     held until the enclosing transaction commits."""
-    if not events:
+    if not batch:
         return
     _lock_chain_head()
     head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = head if head else (0, GENESIS_HASH)
     # Taken under the lock, so created_at never decreases along the chain.
     now = timezone.now()
-    for event in events:
+    created_at = canonical_timestamp(now)
+    for item in batch:
         seq += 1
+        event = item.event
         event.seq, event.created_at, event.prev_hash = seq, now, prev_hash
-        event.hash = prev_hash = event_hash(
-            {field: getattr(event, field) for field in EVENT_FIELDS}
+        event.hash = prev_hash = item.body.placed_hash(
+            seq=seq, created_at=created_at, prev_hash=prev_hash
         )
-    AuditEvent.objects.bulk_create(events, batch_size=INSERT_BATCH)
+    _insert(batch, created_at)
 
 
-def _still_wanted(collected: list[_Collected]) -> list[AuditEvent]:
+def _still_wanted(collected: list[_Pending]) -> list[_Pending]:
     # run_on_commit holds (savepoint ids, callback, robust) per callback; pytest-django and
     # Django's TestCase read it the same way to capture callbacks.
     registered = {id(entry[1]) for entry in connection.run_on_commit}
-    return [item.event for item in collected if id(item) in registered]
+    return [item for item in collected if id(item) in registered]
 
 
 class AtomicUnit(ContextDecorator):
@@ -164,21 +225,32 @@ def append_event(
     time and hashes when the unit appends its batch; outside one it is appended at once,
     inside the caller's transaction, and the chain lock is held until that commits.
     """
+    checked = _checked_payload(event_type, payload or {})
     event = AuditEvent(
         type=event_type,
         actor=actor,
         agency=agency,
         target_type=target_type,
         target_id=target_id,
-        payload=_checked_payload(event_type, payload or {}),
+        payload=checked,
+    )
+    item = _Pending(
+        event,
+        event_body(
+            event_type=event_type,
+            actor=actor,
+            agency=agency,
+            target_type=target_type,
+            target_id=target_id,
+            payload=checked,
+        ),
     )
     pending = getattr(_open_unit, "pending", None)
     if pending is not None:
-        collected = _Collected(event)
-        pending.append(collected)
-        transaction.on_commit(collected)
+        pending.append(item)
+        transaction.on_commit(item)
         return event
     # No savepoint: a failed append fails the caller's whole transaction anyway.
     with transaction.atomic(savepoint=False):
-        _write_batch([event])
+        _write_batch([item])
     return event
