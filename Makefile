@@ -99,7 +99,8 @@ clean: ## Remove the virtual environment, node_modules, built assets and the loc
 	rm -rf $(VENV) $(STAMPS) node_modules static/dist staticfiles db.sqlite3 db.sqlite3-* \
 	  .dev-secret-key .dev-audit-key var
 
-bench-audit: setup ## Audit chain benchmarks on PostgreSQL: concurrent decisions, verifying 1M events
+# BENCH_PARTS picks parts (writers, verification, import); all of them by default.
+bench-audit: setup ## Audit chain benchmarks on PostgreSQL: concurrent decisions, verifying 1M events, requests during a 5,000-row import
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_bench} \
 	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
-	  $(BIN)/python -m tests.bench.bench_audit
+	  $(BIN)/python -m tests.bench.bench_audit $(BENCH_PARTS)

@@ -1,5 +1,5 @@
-"""Verification bundles: a range of the chain, its decisions and every known checkpoint, as
-one JSON document that audit/offline_verifier.py checks away from the system.
+"""Verification bundles: a range of the chain, its decisions and reviews and every known
+checkpoint, as one JSON document that audit/offline_verifier.py checks away from the system.
 
 The format is written down in docs/audit-chain.md. Events and decisions are streamed as
 tuples and the text is produced piece by piece, so memory stays flat for any range. The text
@@ -15,11 +15,12 @@ from typing import Any
 from audit.canonical import EVENT_FIELDS, canonical_value
 from audit.checkpoints import known_public_keys, stored_checkpoints
 from audit.event_types import EventType
-from audit.models import AuditEvent, SharingDecision
-from audit.records import DECISION_COLUMNS
+from audit.models import AuditEvent, DecisionReview, SharingDecision
+from audit.records import DECISION_COLUMNS, REVIEW_COLUMNS, decision_record, review_record
 from audit.verification import CHUNK_SIZE
 
-BUNDLE_FORMAT = "prevent-audit-bundle/1"
+# Version 2 added the reviews; the offline verifier still reads bundles of version 1.
+BUNDLE_FORMAT = "prevent-audit-bundle/2"
 
 
 class RangeRefused(ValueError):
@@ -75,7 +76,23 @@ def _decision_records(first: int, last: int) -> Iterator[dict[str, Any]]:
         .iterator(chunk_size=CHUNK_SIZE)
     )
     for row in rows:
-        yield canonical_value(dict(zip(DECISION_COLUMNS, row, strict=True)))
+        yield canonical_value(decision_record(row))
+
+
+def _review_records(first: int, last: int) -> Iterator[dict[str, Any]]:
+    # Reviews recorded before reviews were hashed have no record to check: their events
+    # name the decision, not the review.
+    reviewed_in_range = AuditEvent.objects.filter(
+        seq__range=(first, last), type=EventType.DECISION_REVIEWED, target_type="decision_review"
+    ).values("target_id")
+    rows = (
+        DecisionReview.objects.filter(id__in=reviewed_in_range)
+        .order_by("created_at", "id")
+        .values_list(*REVIEW_COLUMNS)
+        .iterator(chunk_size=CHUNK_SIZE)
+    )
+    for row in rows:
+        yield canonical_value(review_record(row))
 
 
 def _member(name: str, value: Any) -> str:
@@ -99,6 +116,7 @@ def _pieces(
     yield from _array("checkpoints", checkpoints)
     yield from _array("events", _event_records(first, last))
     yield from _array("decisions", _decision_records(first, last))
+    yield from _array("reviews", _review_records(first, last))
     yield "}\n"
 
 

@@ -12,6 +12,7 @@ import hashlib
 import json
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -76,10 +77,12 @@ def event_hash(event: Mapping[str, Any]) -> str:
     return sha256_hex(canonical_bytes({field: event[field] for field in EVENT_FIELDS}))
 
 
-# The fast path for verifying on PostgreSQL, which renders UUIDs and UTC timestamps in
-# their canonical text itself: the canonical form is filled into a template whose keys are
-# already in sorted order, with no dict or datetime per event. It must give exactly the
-# bytes canonical_bytes gives; the test vectors and the tamper tests hold both to that.
+# The fast paths for linking a batch of events (EventBody) and for verifying on PostgreSQL,
+# which renders UUIDs and UTC timestamps in their canonical text itself: the canonical form
+# is filled into a template whose keys are already in sorted order, with no dict or datetime
+# per event. It must give exactly the bytes canonical_bytes gives; the test vectors, the
+# tamper tests and verification on SQLite (which takes the canonical_bytes path) hold both
+# to that.
 EVENT_TEMPLATE = (
     '{"actor":%s,"agency":%s,"created_at":"%s","payload":%s,"prev_hash":"%s","seq":%d,'
     '"target_id":%s,"target_type":%s,"type":%s}'
@@ -105,6 +108,56 @@ def canonical_payload_text(stored_json: str) -> str:
 
 def _string_or_null(text: str | None) -> str:
     return "null" if text is None else encode_basestring(text)
+
+
+@dataclass(frozen=True)
+class EventBody:
+    """An event's canonical text but for its place in the chain (seq, created_at and
+    prev_hash), rendered once, before the chain is locked, so that linking a batch of events
+    under the lock costs one template fill and one SHA-256 each."""
+
+    type: str
+    actor: str
+    agency: str
+    target_type: str
+    target_id: str
+    payload: str  # the payload's canonical JSON text
+
+    def placed_hash(self, *, seq: int, created_at: str, prev_hash: str) -> str:
+        """The event's hash once it is placed at `seq` after `prev_hash`."""
+        canonical = EVENT_TEMPLATE % (
+            self.actor,
+            self.agency,
+            created_at,
+            self.payload,
+            prev_hash,
+            seq,
+            self.target_id,
+            self.target_type,
+            self.type,
+        )
+        return sha256_hex(canonical.encode("utf-8"))
+
+
+def event_body(
+    *,
+    event_type: str,
+    actor: uuid.UUID | None,
+    agency: uuid.UUID | None,
+    target_type: str,
+    target_id: uuid.UUID | None,
+    payload: Mapping[str, Any],
+) -> EventBody:
+    """Render the parts of an event that do not depend on its place; `payload` is already in
+    canonical values (audit.chain checks and converts it)."""
+    return EventBody(
+        type=encode_basestring(event_type),
+        actor=_string_or_null(canonical_value(actor)),
+        agency=_string_or_null(canonical_value(agency)),
+        target_type=encode_basestring(target_type),
+        target_id=_string_or_null(canonical_value(target_id)),
+        payload=_encode_sorted(payload),
+    )
 
 
 def event_hash_from_text(row: tuple) -> str:

@@ -39,6 +39,7 @@ class EventType(models.TextChoices):
     MEMBERSHIP_CHANGED = "membership.changed", "Membership changed by an administrator"
     MEMBERSHIP_ACTIVATED = "membership.activated", "Membership activated by an administrator"
     MEMBERSHIP_DEACTIVATED = "membership.deactivated", "Membership deactivated by an administrator"
+    VERIFICATION_RUN_FINISHED = "verification_run.finished", "Chain verification finished"
 
 
 PAYLOAD_KEYS: dict[str, frozenset[str]] = {
@@ -67,7 +68,6 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
             "supersedes",
         }
     ),
-    EventType.DECISION_REVIEWED: frozenset({"decision", "finding"}),
     EventType.CASE_VIEWED: frozenset({"categories", "sources", "via"}),
     EventType.CASES_LISTED: frozenset({"cases", "via"}),
     EventType.EXPORT_PRODUCED: frozenset({"export", "rows", "filters", "format"}),
@@ -88,6 +88,9 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     ),
     EventType.MEMBERSHIP_ACTIVATED: frozenset({"user", "agency"}),
     EventType.MEMBERSHIP_DEACTIVATED: frozenset({"user", "agency"}),
+    # Reviews recorded before reviews were hashed carry only the decision and the finding.
+    EventType.DECISION_REVIEWED: frozenset({"decision", "finding", "review_hash"}),
+    EventType.VERIFICATION_RUN_FINISHED: frozenset({"status", "result_hash"}),
 }
 
 if set(PAYLOAD_KEYS) != set(EventType.values):

@@ -173,6 +173,9 @@ class DecisionReview(models.Model):
     finding = models.CharField(max_length=16, choices=ReviewFinding.choices)
     note = models.TextField()
     created_at = models.DateTimeField()
+    # Which canonical form the review's hash, carried by its event, was taken over
+    # (docs/audit-chain.md). Null on reviews recorded before reviews were hashed.
+    canonical_version = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "id"]
@@ -209,8 +212,9 @@ class Checkpoint(models.Model):
 class VerificationRun(models.Model):
     """One run of chain verification asked for from the auditors' workspace.
 
-    Not part of the record itself (it is updated as the run progresses); what it found is
-    reproducible at any time with `manage.py audit_verify`.
+    Updated as the run progresses, so not an append-only table; once it finishes, an event
+    on the chain carries the hash of its result, and verification checks the finished run
+    against it. What it found is reproducible at any time with `manage.py audit_verify`.
     """
 
     class Status(models.TextChoices):
@@ -232,6 +236,9 @@ class VerificationRun(models.Model):
     head_hash = models.CharField(max_length=64, blank=True, default="")
     # Findings name event numbers and decision ids only, never case content.
     findings = models.JSONField(default=list)
+    # Which canonical form the finished result's hash was taken over: set when the run
+    # finishes; null while it runs, and on runs that finished before results were hashed.
+    canonical_version = models.PositiveSmallIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["-requested_at", "id"]

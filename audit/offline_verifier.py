@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Verify an audit export bundle (prevent-audit-bundle/1) away from the system that made it.
+"""Verify an audit export bundle (prevent-audit-bundle/2, or /1) away from the system that
+made it.
 
     python offline_verifier.py BUNDLE.json [--checkpoint FILE_OR_DIR ...] [--public-key HEX ...]
 
@@ -21,7 +22,8 @@ import json
 import sys
 from pathlib import Path
 
-FORMAT = "prevent-audit-bundle/1"
+# Version 2 added the reviews; a bundle of version 1 has none, and is read as having none.
+FORMATS = ("prevent-audit-bundle/1", "prevent-audit-bundle/2")
 GENESIS_HASH = "0" * 64
 EVENT_FIELDS = (
     "seq",
@@ -34,9 +36,42 @@ EVENT_FIELDS = (
     "payload",
     "prev_hash",
 )
+# A decision record has exactly the columns of its canonical version; a record without
+# `canonical_version` is version 1 (decisions recorded before they named a source and scope).
+DECISION_COLUMNS_V1 = (
+    "id",
+    "case_type",
+    "case_id",
+    "action",
+    "disclosing_agency_id",
+    "receiving_agency_id",
+    "categories",
+    "purpose",
+    "legal_basis",
+    "legal_basis_other",
+    "schedule1_condition",
+    "consent_status",
+    "consent_reason",
+    "justification",
+    "decided_by_id",
+    "decided_by_role",
+    "decided_at",
+    "expires_at",
+    "supersedes_id",
+)
+DECISION_COLUMNS_BY_VERSION = {
+    1: DECISION_COLUMNS_V1,
+    2: (*DECISION_COLUMNS_V1, "source_agency_id", "scope", "canonical_version"),
+}
+# An auditor's review: every record has a canonical_version. Review events written before
+# reviews were hashed carry no review_hash and name no record.
+REVIEW_COLUMNS_BY_VERSION = {
+    1: ("id", "decision_id", "reviewer_id", "finding", "note", "created_at", "canonical_version")
+}
 STATEMENT_FIELDS = ("size", "head_hash", "created_at", "key_id")
 CHECKPOINT_KEYS = {*STATEMENT_FIELDS, "signature"}
 DECISION_EVENT = "sharing_decision.recorded"
+REVIEW_EVENT = "sharing_decision.reviewed"
 
 
 class Unreadable(Exception):
@@ -72,12 +107,29 @@ def event_hash(event: dict) -> str:
     return sha256_hex(canonical_bytes({field: event[field] for field in EVENT_FIELDS}))
 
 
-def decision_hash(record: dict) -> str | None:
-    """None for a record with no canonical form, which no recorded hash can match."""
+def record_hash(record: dict, columns_by_version: dict, absent_version: int | None) -> str:
+    """The hash of a record over exactly the columns of its canonical version; ValueError
+    saying what is wrong when it has no canonical form."""
+    version = record.get("canonical_version", absent_version)
+    if version is None:
+        raise ValueError("has no canonical version")
+    columns = columns_by_version.get(version)
+    if columns is None:
+        raise ValueError(f"has canonical version {version}, which this verifier does not know")
+    if set(record) != set(columns):
+        raise ValueError(f"does not have exactly the fields of canonical version {version}")
     try:
         return sha256_hex(canonical_bytes(record))
-    except ValueError:
-        return None
+    except ValueError as error:
+        raise ValueError(f"is not canonical: {error}") from error
+
+
+def decision_hash(record: dict) -> str:
+    return record_hash(record, DECISION_COLUMNS_BY_VERSION, absent_version=1)
+
+
+def review_hash(record: dict) -> str:
+    return record_hash(record, REVIEW_COLUMNS_BY_VERSION, absent_version=None)
 
 
 def key_id(public_key: bytes) -> str:
@@ -115,28 +167,62 @@ def check_events(bundle: dict) -> tuple[list, dict[int, str]]:
     return [], hashes
 
 
-def check_decisions(bundle: dict) -> list:
-    """Each decision event in range has its record, and the record hashes to what it says."""
+def check_records(*, what: str, records: list, recording: list, hash_of) -> list:
+    """Each event in `recording` (seq, record id, hash it carries) has its record in the
+    bundle, and the record hashes to what the event says; no record is without its event."""
     findings = []
-    records = {record["id"]: record for record in bundle["decisions"]}
+    by_id = {record["id"]: record for record in records}
     recorded = set()
-    for event in bundle["events"]:
-        if event.get("type") != DECISION_EVENT:
-            continue
-        decision_id = event.get("target_id")
-        recorded.add(decision_id)
-        record = records.get(decision_id)
+    for seq, record_id, expected in recording:
+        recorded.add(record_id)
+        record = by_id.get(record_id)
         if record is None:
-            findings.append((event["seq"], f"decision {decision_id} is missing from the bundle"))
-        elif decision_hash(record) != event["payload"].get("decision_hash"):
-            findings.append(
-                (event["seq"], f"decision {decision_id} was altered after it was recorded")
-            )
+            findings.append((seq, f"{what} {record_id} is missing from the bundle"))
+            continue
+        try:
+            recomputed = hash_of(record)
+        except ValueError as error:
+            findings.append((seq, f"{what} {record_id} {error}"))
+            continue
+        if recomputed != expected:
+            findings.append((seq, f"{what} {record_id} was altered after it was recorded"))
     findings.extend(
-        (None, f"decision {decision_id} is in the bundle but no event in range records it")
-        for decision_id in records.keys() - recorded
+        (None, f"{what} {record_id} is in the bundle but no event in range records it")
+        for record_id in by_id.keys() - recorded
     )
     return findings
+
+
+def check_decisions(bundle: dict) -> list:
+    """Each decision event in range has its record, and the record hashes to what it says."""
+    recording = [
+        (event["seq"], event.get("target_id"), event["payload"].get("decision_hash"))
+        for event in bundle["events"]
+        if event.get("type") == DECISION_EVENT
+    ]
+    return check_records(
+        what="decision",
+        records=bundle["decisions"],
+        recording=recording,
+        hash_of=decision_hash,
+    )
+
+
+def check_reviews(bundle: dict) -> list:
+    """Each review event in range that carries a review_hash has its record, and the record
+    hashes to it. Review events without one were written before reviews were hashed; they
+    name the decision, not a review, and are checked as events only."""
+    recording = [
+        (event["seq"], event.get("target_id"), event["payload"]["review_hash"])
+        for event in bundle["events"]
+        if event.get("type") == REVIEW_EVENT and "review_hash" in event["payload"]
+    ]
+    return check_records(
+        what="review",
+        records=bundle["reviews"],
+        recording=recording,
+        hash_of=review_hash,
+    )
 
 
 def signature_checker():
@@ -202,10 +288,12 @@ def read_json(path: Path):
 
 def read_bundle(path: Path) -> dict:
     bundle = read_json(path)
-    if not isinstance(bundle, dict) or bundle.get("format") != FORMAT:
-        raise Unreadable(f"{path} is not a {FORMAT} bundle")
-    wanted = ("range", "chain_size", "events", "decisions", "checkpoints", "public_keys")
-    absent = [key for key in wanted if key not in bundle]
+    if not isinstance(bundle, dict) or bundle.get("format") not in FORMATS:
+        raise Unreadable(f"{path} is not a bundle of a format this verifier reads: {FORMATS}")
+    if bundle["format"] == "prevent-audit-bundle/1":
+        bundle.setdefault("reviews", [])
+    wanted = ("range", "chain_size", "events", "decisions", "reviews", "checkpoints")
+    absent = [key for key in (*wanted, "public_keys") if key not in bundle]
     if absent:
         raise Unreadable(f"{path} lacks {', '.join(absent)}")
     return bundle
@@ -248,7 +336,7 @@ def report(findings: list, bundle: dict, checkpoints_count: int, signatures_chec
         first, last = bundle["range"]["from"], bundle["range"]["to"]
         line = (
             f"OK: events {first}..{last} verified, {len(bundle['decisions'])} decisions, "
-            f"{checkpoints_count} checkpoints"
+            f"{len(bundle['reviews'])} reviews, {checkpoints_count} checkpoints"
         )
         say(line if signatures_checked else f"{line} (signatures NOT checked)")
         return 0
@@ -309,6 +397,7 @@ def main(argv: list[str] | None = None) -> int:
         findings = (
             event_findings
             + check_decisions(bundle)
+            + check_reviews(bundle)
             + check_checkpoints(bundle, checkpoints, trusted_keys, hashes, verify)
         )
     except (KeyError, TypeError, AttributeError, ValueError) as error:

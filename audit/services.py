@@ -13,12 +13,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from audit.chain import append_event
+from audit.chain import append_event, atomic_unit
 from audit.checkpoints import stored_checkpoints
 from audit.decision_rules import MIN_REASON_CHARS, DecisionInput, raise_if_invalid
 from audit.event_types import EventType
 from audit.models import AuditEvent, DecisionReview, SharingDecision, VerificationRun
-from audit.records import decision_hash
+from audit.records import (
+    REVIEW_VERSION,
+    RUN_RESULT_VERSION,
+    decision_hash,
+    review_hash,
+    run_result_hash,
+)
 from audit.tasks import verification_run_task
 from audit.verification import verify_chain
 from audit.vocabulary import DecisionAction, ReviewFinding
@@ -86,7 +92,7 @@ def _save_decision(decision: SharingDecision) -> SharingDecision:
 
 # No savepoint of its own: the calling service's atomic block rolls everything back on
 # failure, and each savepoint would cost two more round trips on the hot path.
-@transaction.atomic(savepoint=False)
+@atomic_unit(savepoint=False)
 def sharing_decision_record(
     *,
     actor: User,
@@ -105,8 +111,8 @@ def sharing_decision_record(
 
     The information is the disclosing agency's own unless `source_agency_id` names another
     (an onward share); `held_categories` are those the discloser holds of that source and
-    scope. `before_event` runs after the row is written and before the event is appended
-    (the caller recomputes grants there).
+    scope. `before_event` runs after the row is written and before its event is appended to
+    the unit of work (the caller recomputes grants there).
     """
     now = timezone.now()
     raise_if_invalid(data, held_categories=held_categories, now=now)
@@ -147,7 +153,7 @@ def sharing_decision_record(
 
 # No savepoint of its own: the calling service's atomic block rolls everything back on
 # failure, and each savepoint would cost two more round trips on the hot path.
-@transaction.atomic(savepoint=False)
+@atomic_unit(savepoint=False)
 def sharing_decision_revoke(
     *,
     actor: User,
@@ -191,7 +197,7 @@ def sharing_decision_revoke(
     return revocation
 
 
-@transaction.atomic
+@atomic_unit
 def decision_review_record(
     *,
     actor: User,
@@ -213,14 +219,17 @@ def decision_review_record(
         finding=finding,
         note=note.strip(),
         created_at=timezone.now(),
+        canonical_version=REVIEW_VERSION,
     )
+    # The event is about the review, and carries its hash, so verification can match each
+    # review to its event as it matches decisions.
     append_event(
         event_type=EventType.DECISION_REVIEWED,
         actor=actor.pk,
         agency=membership.agency_id,
-        target_type="sharing_decision",
-        target_id=decision.id,
-        payload={"decision": decision.id, "finding": finding},
+        target_type="decision_review",
+        target_id=review.id,
+        payload={"decision": decision.id, "finding": finding, "review_hash": review_hash(review)},
     )
     return review
 
@@ -276,17 +285,41 @@ def verification_run_request(*, actor: User, membership: Membership | None) -> V
     return run
 
 
-def verification_run_execute(*, run_id: uuid.UUID) -> VerificationRun:
-    """Run a queued verification and store what it found. Running it twice re-checks."""
-    VerificationRun.objects.filter(pk=run_id).update(status=VerificationRun.Status.RUNNING)
-    report = verify_chain(stored_checkpoints())
-    VerificationRun.objects.filter(pk=run_id).update(
-        status=VerificationRun.Status.PASSED if report.ok else VerificationRun.Status.FAILED,
-        finished_at=timezone.now(),
-        events_checked=report.events,
-        decisions_checked=report.decisions,
-        checkpoints_checked=report.checkpoints,
-        head_hash=report.head_hash,
-        findings=[str(finding) for finding in report.findings[:50]],
+def _run_finished_event(run: VerificationRun) -> AuditEvent:
+    # Hashed as read back from the database, so the hash is of exactly what was stored.
+    membership = getattr(run.requested_by, "membership", None)
+    return append_event(
+        event_type=EventType.VERIFICATION_RUN_FINISHED,
+        actor=run.requested_by_id,
+        agency=membership.agency_id if membership else None,
+        target_type="verification_run",
+        target_id=run.id,
+        payload={"status": run.status, "result_hash": run_result_hash(run)},
     )
-    return VerificationRun.objects.get(pk=run_id)
+
+
+def verification_run_execute(*, run_id: uuid.UUID) -> VerificationRun:
+    """Run a queued verification, store what it found and put the hash of that result on
+    the chain. A run is finished once: running it again after that changes nothing."""
+    claimed = VerificationRun.objects.filter(pk=run_id, finished_at__isnull=True).update(
+        status=VerificationRun.Status.RUNNING
+    )
+    if not claimed:
+        return VerificationRun.objects.get(pk=run_id)
+    report = verify_chain(stored_checkpoints())
+    with atomic_unit():
+        # Two deliveries of the task may both verify; only the first to finish records it.
+        finished = VerificationRun.objects.filter(pk=run_id, finished_at__isnull=True).update(
+            status=VerificationRun.Status.PASSED if report.ok else VerificationRun.Status.FAILED,
+            finished_at=timezone.now(),
+            events_checked=report.events,
+            decisions_checked=report.decisions,
+            checkpoints_checked=report.checkpoints,
+            head_hash=report.head_hash,
+            findings=[str(finding) for finding in report.findings[:50]],
+            canonical_version=RUN_RESULT_VERSION,
+        )
+        run = VerificationRun.objects.select_related("requested_by__membership").get(pk=run_id)
+        if finished:
+            _run_finished_event(run)
+    return run

@@ -1,10 +1,13 @@
-"""Verifying the chain: every hash, every link, every decision row, every checkpoint.
+"""Verifying the chain: every hash, every link, every decision, review and finished
+verification run, every checkpoint.
 
 Events are streamed as tuples through a server-side cursor (PostgreSQL) or in chunks
-(SQLite), so memory stays flat however long the chain grows. Decision rows are matched to
-their events by a merge over two streams sorted by decision id, also in flat memory.
+(SQLite), so memory stays flat however long the chain grows. Each decision, review and
+finished run is matched to the event carrying its hash by a merge over two streams sorted
+by its id, also in flat memory. On PostgreSQL every check reads one snapshot.
 """
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,8 +24,15 @@ from audit.canonical import (
 )
 from audit.checkpoints import CheckpointStatement, known_public_keys, signature_is_valid
 from audit.event_types import EventType
-from audit.models import AuditEvent, SharingDecision
-from audit.records import DECISION_COLUMNS, decision_hash_from_values
+from audit.models import AuditEvent, DecisionReview, SharingDecision, VerificationRun
+from audit.records import (
+    DECISION_COLUMNS,
+    REVIEW_COLUMNS,
+    RUN_RESULT_COLUMNS,
+    decision_hash_from_values,
+    review_hash_from_values,
+    run_result_hash_from_values,
+)
 
 CHUNK_SIZE = 5_000  # rows per round trip; a few MB of tuples at most
 
@@ -42,6 +52,12 @@ class VerificationReport:
     events: int = 0
     head_hash: str = GENESIS_HASH
     decisions: int = 0
+    reviews: int = 0
+    # Reviews recorded, and runs finished, before their records were hashed: checked as
+    # far as their events allow (docs/audit-chain.md).
+    earlier_reviews: int = 0
+    runs: int = 0
+    earlier_runs: int = 0
     checkpoints: int = 0
     chain_walked: bool = False  # every event read without a break
     findings: list[Finding] = field(default_factory=list)
@@ -114,43 +130,130 @@ def _check_events(report: VerificationReport, heads_wanted: set[int]) -> dict[in
     return heads
 
 
-def _decision_streams() -> tuple[Iterable, Iterable]:
-    decisions = (
-        SharingDecision.objects.order_by("id")
-        .values_list(*DECISION_COLUMNS)
-        .iterator(chunk_size=CHUNK_SIZE)
-    )
-    events = (
-        AuditEvent.objects.filter(type=EventType.SHARING_DECISION_RECORDED)
+def _stream(queryset) -> Iterator[tuple[Any, ...]]:
+    return queryset.iterator(chunk_size=CHUNK_SIZE)
+
+
+def _recording_events(event_type: str, target_type: str) -> Iterator[tuple[Any, ...]]:
+    """(target id, seq, payload) of the events of one type about one kind of record, sorted
+    as the records are, by id."""
+    return _stream(
+        AuditEvent.objects.filter(type=event_type, target_type=target_type)
         .order_by("target_id", "seq")
         .values_list("target_id", "seq", "payload")
-        .iterator(chunk_size=CHUNK_SIZE)
     )
-    return decisions, events
+
+
+def _match(
+    report: VerificationReport,
+    records: Iterable[tuple[Any, ...]],
+    events: Iterable[tuple[Any, ...]],
+    *,
+    what: str,
+    hash_key: str,
+    hash_of: Callable[[tuple[Any, ...]], str],
+) -> int:
+    """Merge records (id first) with their events, both sorted by id: every record has
+    exactly one event, whose payload carries the record's hash, and every event its record.
+    Returns how many records were matched."""
+    matched = 0
+    event_iter = iter(events)
+    pending = next(event_iter, None)
+    for values in records:
+        record_id = values[0]
+        while pending is not None and pending[0] < record_id:
+            report.findings.append(Finding(pending[1], f"records a {what} that no longer exists"))
+            pending = next(event_iter, None)
+        if pending is None or pending[0] != record_id:
+            report.findings.append(Finding(None, f"{what} {record_id} has no audit event"))
+            continue
+        if pending[2].get(hash_key) != hash_of(values):
+            report.findings.append(
+                Finding(pending[1], f"{what} {record_id} was altered after it was recorded")
+            )
+        matched += 1
+        pending = next(event_iter, None)
+        while pending is not None and pending[0] == record_id:
+            report.findings.append(Finding(pending[1], f"records {what} {record_id} again"))
+            pending = next(event_iter, None)
+    while pending is not None:
+        report.findings.append(Finding(pending[1], f"records a {what} that no longer exists"))
+        pending = next(event_iter, None)
+    return matched
 
 
 def _check_decisions(report: VerificationReport) -> None:
     """Every decision row has exactly one event whose payload carries the row's hash."""
-    decisions, events = _decision_streams()
-    event_iter = iter(events)
-    pending = next(event_iter, None)
-    for values in decisions:
-        decision_id = values[0]
-        while pending is not None and pending[0] < decision_id:
-            report.findings.append(Finding(pending[1], "records a decision that no longer exists"))
-            pending = next(event_iter, None)
-        if pending is None or pending[0] != decision_id:
-            report.findings.append(Finding(None, f"decision {decision_id} has no audit event"))
-            continue
-        if pending[2].get("decision_hash") != decision_hash_from_values(values):
-            report.findings.append(
-                Finding(pending[1], f"decision {decision_id} was altered after it was recorded")
-            )
-        report.decisions += 1
-        pending = next(event_iter, None)
-    while pending is not None:
-        report.findings.append(Finding(pending[1], "records a decision that no longer exists"))
-        pending = next(event_iter, None)
+    report.decisions = _match(
+        report,
+        _stream(SharingDecision.objects.order_by("id").values_list(*DECISION_COLUMNS)),
+        _recording_events(EventType.SHARING_DECISION_RECORDED, "sharing_decision"),
+        what="decision",
+        hash_key="decision_hash",
+        hash_of=decision_hash_from_values,
+    )
+
+
+def _check_earlier_reviews(report: VerificationReport) -> None:
+    """Reviews recorded before reviews were hashed: their events name the decision, the
+    reviewer and the finding, so each such review must match one such event on those."""
+    reviews = Counter(
+        DecisionReview.objects.filter(canonical_version__isnull=True).values_list(
+            "decision_id", "reviewer_id", "finding"
+        )
+    )
+    events = AuditEvent.objects.filter(
+        type=EventType.DECISION_REVIEWED, target_type="sharing_decision"
+    ).values_list("target_id", "actor", "payload", "seq")
+    for decision_id, actor, payload, seq in events.iterator(chunk_size=CHUNK_SIZE):
+        key = (decision_id, actor, payload.get("finding"))
+        if reviews[key]:
+            reviews[key] -= 1
+            report.earlier_reviews += 1
+        else:
+            report.findings.append(Finding(seq, "records a review that no longer exists"))
+    for (decision_id, _, _), unmatched in reviews.items():
+        report.findings.extend(
+            Finding(None, f"a review of decision {decision_id} has no audit event")
+            for _ in range(unmatched)
+        )
+
+
+def _check_reviews(report: VerificationReport) -> None:
+    """Every review has exactly one event whose payload carries the review's hash."""
+    report.reviews = _match(
+        report,
+        _stream(
+            DecisionReview.objects.filter(canonical_version__isnull=False)
+            .order_by("id")
+            .values_list(*REVIEW_COLUMNS)
+        ),
+        _recording_events(EventType.DECISION_REVIEWED, "decision_review"),
+        what="review",
+        hash_key="review_hash",
+        hash_of=review_hash_from_values,
+    )
+    _check_earlier_reviews(report)
+
+
+def _check_runs(report: VerificationReport) -> None:
+    """Every finished verification run has exactly one event carrying its result's hash.
+    Runs still under way have none yet; runs that finished before results were hashed
+    have none at all."""
+    finished = VerificationRun.objects.filter(finished_at__isnull=False)
+    report.runs = _match(
+        report,
+        _stream(
+            finished.filter(canonical_version__isnull=False)
+            .order_by("id")
+            .values_list(*RUN_RESULT_COLUMNS)
+        ),
+        _recording_events(EventType.VERIFICATION_RUN_FINISHED, "verification_run"),
+        what="verification run",
+        hash_key="result_hash",
+        hash_of=run_result_hash_from_values,
+    )
+    report.earlier_runs = finished.filter(canonical_version__isnull=True).count()
 
 
 def _check_checkpoints(
@@ -177,10 +280,30 @@ def _check_checkpoints(
             )
 
 
+@contextmanager
+def _one_snapshot() -> Iterator[None]:
+    """On PostgreSQL, every check reads the same snapshot, so a record written while the
+    chain is verified is seen together with its event or not at all.
+
+    Only when verification opens the transaction itself (a caller's transaction has its own
+    isolation); SQLite is left alone, where any transaction here would take the write lock.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        yield
+
+
 def verify_chain(checkpoints: list[CheckpointStatement]) -> VerificationReport:
     """Check the whole record against itself and against the given checkpoints."""
     report = VerificationReport()
-    heads = _check_events(report, {statement.size for statement in checkpoints})
-    _check_decisions(report)
+    with _one_snapshot():
+        heads = _check_events(report, {statement.size for statement in checkpoints})
+        _check_decisions(report)
+        _check_reviews(report)
+        _check_runs(report)
     _check_checkpoints(report, checkpoints, heads)
     return report

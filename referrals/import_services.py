@@ -1,9 +1,9 @@
 """Bulk import of referrals from CSV: every row is checked before any is written, then all
-are logged in one transaction through referral_create, so a file imports whole or not at all.
+are logged in one unit of work through referral_create, so a file imports whole or not at all.
 
-Holding every referral of a file in one transaction has a cost: the audit chain lock is
-taken at the first referral's event and held until the last commits, so other audited
-actions wait for the import. Checking every row first keeps that window to the writes alone.
+The unit appends the referrals' events to the audit chain in one batch at its end, so the
+chain's lock is held for that batch alone and other users' audited actions (a sign-in, a
+case opened) go on while the file is written (docs/adr/0006).
 """
 
 import uuid
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from audit.chain import atomic_unit
 from prevent_cases.exceptions import AccessDenied, NotFound
 from prevent_cases.models import Area, Membership, User
 from prevent_cases.policy import handles_case_content
@@ -191,7 +192,7 @@ def _run(job: ImportJob) -> ImportJob:
     try:
         # The job turns done in the same transaction as its referrals, so a job is never done
         # without them and a second run finds nothing left to claim.
-        with transaction.atomic():
+        with atomic_unit():
             _create_all(job, actor, membership, [(row.row, row.intake) for row in checked])
     except _RowsRejected as rejected:
         return _reject(job.pk, rejected.errors)

@@ -12,7 +12,16 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from audit.canonical import GENESIS_HASH, NotCanonical, canonical_bytes, event_hash
 from audit.checkpoints import CheckpointStatement, key_id_for
-from audit.records import DECISION_COLUMNS, decision_hash_from_values
+from audit.records import (
+    DECISION_COLUMNS_V1,
+    DECISION_COLUMNS_V2,
+    REVIEW_COLUMNS,
+    RUN_RESULT_COLUMNS,
+    decision_hash_from_values,
+    decision_record,
+    review_hash_from_values,
+    run_result_hash_from_values,
+)
 
 VECTORS = json.loads(
     (Path(__file__).parents[2] / "docs" / "audit-chain-vectors.json").read_text(encoding="utf-8")
@@ -48,15 +57,66 @@ def test_event_vectors_form_a_chain_from_the_genesis_hash():
     assert prev_hashes == [GENESIS_HASH] + [vector["hash"] for vector in EVENT_VECTORS[:-1]]
 
 
-def test_decision_vector_hash_is_what_its_event_carries():
+def _event_about(record_id: str) -> dict:
+    return next(v["event"] for v in EVENT_VECTORS if v["event"]["target_id"] == record_id)
+
+
+def test_version_1_decision_vector_hashes_as_a_row_recorded_before_sources_were_kept():
+    """A chain written before decisions named their source and scope still verifies."""
     vector = VECTORS["decision"]
     record = vector["record"]
+    # The row as the database now holds it: no source, whole case, version 1.
+    row = tuple({**record, "source_agency_id": None, "scope": "", "canonical_version": 1}.values())
 
-    assert tuple(record) == DECISION_COLUMNS
+    assert tuple(record) == DECISION_COLUMNS_V1
+    assert canonical_bytes(record).decode("utf-8") == vector["canonical"]
+    assert decision_record(row) == record
+    assert decision_hash_from_values(row) == vector["hash"]
+    assert _event_about(record["id"])["payload"]["decision_hash"] == vector["hash"]
+
+
+def test_version_2_decision_vector_hashes_its_source_scope_and_version():
+    vector = VECTORS["decision_v2"]
+    record = vector["record"]
+    event = _event_about(record["id"])
+
+    assert tuple(record) == DECISION_COLUMNS_V2
     assert canonical_bytes(record).decode("utf-8") == vector["canonical"]
     assert decision_hash_from_values(tuple(record.values())) == vector["hash"]
-    recorded = next(v for v in EVENT_VECTORS if v["event"]["type"] == "sharing_decision.recorded")
-    assert recorded["event"]["payload"]["decision_hash"] == vector["hash"]
+    assert event["payload"]["decision_hash"] == vector["hash"]
+    assert event["payload"]["source_agency"] == record["source_agency_id"]
+    assert event["payload"]["scope"] == record["scope"]
+
+
+def test_a_decision_claiming_an_unknown_version_matches_no_hash():
+    record = VECTORS["decision_v2"]["record"]
+    claimed = tuple({**record, "canonical_version": 3}.values())
+
+    assert decision_hash_from_values(claimed) != VECTORS["decision_v2"]["hash"]
+
+
+def test_review_vector_hash_is_what_its_event_carries():
+    vector = VECTORS["review"]
+    record = vector["record"]
+    event = _event_about(record["id"])
+
+    assert tuple(record) == REVIEW_COLUMNS
+    assert canonical_bytes(record).decode("utf-8") == vector["canonical"]
+    assert review_hash_from_values(tuple(record.values())) == vector["hash"]
+    assert (event["type"], event["target_type"]) == ("sharing_decision.reviewed", "decision_review")
+    assert event["payload"]["review_hash"] == vector["hash"]
+
+
+def test_verification_run_vector_hash_is_what_its_event_carries():
+    vector = VECTORS["verification_run"]
+    record = vector["record"]
+    event = _event_about(record["id"])
+
+    assert tuple(record) == RUN_RESULT_COLUMNS
+    assert canonical_bytes(record).decode("utf-8") == vector["canonical"]
+    assert run_result_hash_from_values(tuple(record.values())) == vector["hash"]
+    assert event["type"] == "verification_run.finished"
+    assert event["payload"]["result_hash"] == vector["hash"]
 
 
 def test_checkpoint_vector_signs_the_head_with_the_test_seed():
@@ -70,7 +130,7 @@ def test_checkpoint_vector_signs_the_head_with_the_test_seed():
     assert statement.signed_bytes().decode("utf-8") == vector["signed_bytes"]
     # Ed25519 signatures are deterministic, so the same seed gives the same bytes.
     assert key.sign(statement.signed_bytes()).hex() == vector["signature"]
-    assert statement.head_hash == EVENT_VECTORS[-1]["hash"]
+    assert statement.head_hash == EVENT_VECTORS[statement.size - 1]["hash"]
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from audit.canonical import GENESIS_HASH, event_hash
 from audit.chain import PayloadRejected, append_event
 from audit.event_types import EventType
 from audit.models import AuditEvent
+from audit.verification import verify_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,21 @@ def test_postgresql_refuses_truncate():
     ):
         cursor.execute("TRUNCATE audit_auditevent CASCADE")
     assert AuditEvent.objects.count() == 1
+
+
+def test_payload_text_that_needs_escaping_is_stored_and_hashed_as_given():
+    """Quotes, backslashes, tabs, newlines and non-ASCII letters survive the append (COPY on
+    PostgreSQL) unchanged, and the stored event hashes to what was appended."""
+    team = 'Tîm "Atal" \\ Ynys\tMôn\n\u2028🏴'
+    event = append_event(
+        event_type=EventType.EXPORT_PRODUCED,
+        actor=None,
+        agency=None,
+        payload={"export": "caseload", "rows": 3, "filters": {"team": team}, "format": "csv"},
+    )
+
+    stored = AuditEvent.objects.get(seq=event.seq)
+    assert stored.payload["filters"]["team"] == team
+    assert (stored.hash, stored.created_at) == (event.hash, event.created_at)
+    assert event_hash(stored.__dict__) == stored.hash
+    assert verify_chain([]).ok

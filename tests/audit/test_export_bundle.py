@@ -1,5 +1,6 @@
-"""audit_export: a bundle holds exactly the requested events, their sharing decisions, every
-known checkpoint and the public keys, and a range the chain does not hold is refused."""
+"""audit_export: a bundle holds exactly the requested events, their sharing decisions and
+reviews, every known checkpoint and the public keys, and a range the chain does not hold is
+refused."""
 
 import base64
 import json
@@ -14,6 +15,7 @@ from audit.checkpoints import checkpoint_write, key_id_for
 from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
 from audit.records import decision_hash
+from audit.services import decision_review_record
 from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,7 @@ def _export(*args: str) -> dict:
 def test_bundle_holds_the_requested_events_with_their_stored_hashes(record):
     bundle = _export("--from", "2", "--to", "5")
 
-    assert bundle["format"] == "prevent-audit-bundle/1"
+    assert bundle["format"] == "prevent-audit-bundle/2"
     assert bundle["range"] == {"from": 2, "to": 5}
     assert bundle["chain_size"] == record.size
     assert [event["seq"] for event in bundle["events"]] == [2, 3, 4, 5]
@@ -76,6 +78,34 @@ def test_bundle_carries_exactly_the_decisions_recorded_in_range(record):
     assert bundle["decisions"][0]["justification"] == decision.justification
     assert bundle["decisions"][0]["decided_at"] == canonical_timestamp(decision.decided_at)
     assert first_two[0].payload["decision_hash"] == decision_hash(decision)
+
+
+def test_bundle_carries_exactly_the_reviews_recorded_in_range(record, user):
+    auditor = user("northby.auditor")
+    reviews = [
+        decision_review_record(
+            actor=auditor,
+            membership=auditor.membership,
+            decision=decision,
+            finding="satisfactory",
+            note="Reason recorded and proportionate to the need.",
+        )
+        for decision in SharingDecision.objects.order_by("decided_at")[:2]
+    ]
+    first_review_seq = AuditEvent.objects.get(target_id=reviews[0].pk).seq
+
+    bundle = _export("--from", "1", "--to", str(first_review_seq))
+
+    assert [review["id"] for review in bundle["reviews"]] == [str(reviews[0].pk)]
+    assert bundle["reviews"][0] == {
+        "id": str(reviews[0].pk),
+        "decision_id": str(reviews[0].decision_id),
+        "reviewer_id": str(auditor.pk),
+        "finding": "satisfactory",
+        "note": "Reason recorded and proportionate to the need.",
+        "created_at": canonical_timestamp(reviews[0].created_at),
+        "canonical_version": 1,
+    }
 
 
 def test_bundle_carries_every_known_checkpoint_and_the_public_key(record):

@@ -4,20 +4,25 @@ project code, checking a bundle exported from the system and naming the first br
 It is run as a subprocess in isolated mode with Django and the project's packages made
 unimportable, so any import of them would fail the run."""
 
+import copy
 import json
 import subprocess
 import sys
+import uuid
 from io import StringIO
 from pathlib import Path
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit import offline_verifier
 from audit.canonical import event_hash
 from audit.checkpoints import checkpoint_write
+from audit.models import AuditEvent, SharingDecision
+from audit.services import decision_review_record
+from tests.audit.earlier_records import review_before_hashing, version_1_decision
 from tests.factories import make_referral, share
 from tests.support.triggers import audit_triggers_lifted
 
@@ -63,16 +68,19 @@ def _write(path: Path, bundle: dict) -> Path:
 
 
 def _vector_bundle() -> dict:
+    """The vectors as a bundle, copied so a test may change it."""
     checkpoint = VECTORS["checkpoint"]
-    return {
-        "format": "prevent-audit-bundle/1",
+    bundle = {
+        "format": "prevent-audit-bundle/2",
         "range": {"from": 1, "to": len(VECTORS["events"])},
         "chain_size": len(VECTORS["events"]),
         "events": [{**vector["event"], "hash": vector["hash"]} for vector in VECTORS["events"]],
-        "decisions": [VECTORS["decision"]["record"]],
+        "decisions": [VECTORS["decision"]["record"], VECTORS["decision_v2"]["record"]],
+        "reviews": [VECTORS["review"]["record"]],
         "checkpoints": [{**checkpoint["statement"], "signature": checkpoint["signature"]}],
         "public_keys": {checkpoint["key_id"]: checkpoint["public_key"]},
     }
+    return copy.deepcopy(bundle)
 
 
 @pytest.mark.parametrize("vector", VECTORS["events"], ids=[v["name"] for v in VECTORS["events"]])
@@ -81,11 +89,25 @@ def test_verifier_reproduces_every_event_vector(vector):
     assert offline_verifier.event_hash(vector["event"]) == vector["hash"]
 
 
-def test_verifier_reproduces_the_decision_and_checkpoint_vectors():
-    decision, checkpoint = VECTORS["decision"], VECTORS["checkpoint"]
-    signed = offline_verifier.canonical_bytes(checkpoint["statement"])
+@pytest.mark.parametrize("name", ["decision", "decision_v2"])
+def test_verifier_reproduces_each_version_of_the_decision_vector(name):
+    decision = VECTORS[name]
 
     assert offline_verifier.canonical_bytes(decision["record"]).decode() == decision["canonical"]
+    assert offline_verifier.decision_hash(decision["record"]) == decision["hash"]
+
+
+def test_verifier_reproduces_the_review_vector():
+    review = VECTORS["review"]
+
+    assert offline_verifier.canonical_bytes(review["record"]).decode() == review["canonical"]
+    assert offline_verifier.review_hash(review["record"]) == review["hash"]
+
+
+def test_verifier_reproduces_the_checkpoint_vector():
+    checkpoint = VECTORS["checkpoint"]
+    signed = offline_verifier.canonical_bytes(checkpoint["statement"])
+
     assert signed.decode() == checkpoint["signed_bytes"]
     assert offline_verifier.key_id(bytes.fromhex(checkpoint["public_key"])) == checkpoint["key_id"]
     verify = offline_verifier.signature_checker()
@@ -101,7 +123,82 @@ def test_vectors_as_a_bundle_verify_standalone(tmp_path):
     result = _run(_write(tmp_path / "bundle.json", _vector_bundle()))
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout == "OK: events 1..4 verified, 1 decisions, 1 checkpoints\n"
+    assert result.stdout == "OK: events 1..7 verified, 2 decisions, 1 reviews, 1 checkpoints\n"
+
+
+def test_a_bundle_of_the_first_format_still_verifies(tmp_path):
+    """Bundles exported before reviews were added (format 1) have no reviews to check."""
+    bundle = _vector_bundle()
+    bundle["format"] = "prevent-audit-bundle/1"
+    del bundle["reviews"]
+    bundle["events"] = bundle["events"][:5]
+    bundle["range"]["to"] = bundle["chain_size"] = 5
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert result.stdout == "OK: events 1..5 verified, 2 decisions, 0 reviews, 1 checkpoints\n"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"), [("note", "Nothing to add."), ("finding", "satisfactory")]
+)
+def test_a_review_changed_in_the_bundle_is_named(tmp_path, field, value):
+    bundle = _vector_bundle()
+    bundle["reviews"][0][field] = value
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert result.returncode == 1
+    assert _first_line(result) == (
+        f"BROKEN at event 6: review {VECTORS['review']['record']['id']} was altered after it "
+        "was recorded"
+    )
+
+
+def test_a_review_left_out_of_the_bundle_is_named(tmp_path):
+    bundle = _vector_bundle()
+    bundle["reviews"] = []
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event 6: review {VECTORS['review']['record']['id']} is missing from the bundle"
+    )
+
+
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"source_agency_id": VECTORS["decision"]["record"]["receiving_agency_id"]}, "was altered"),
+        ({"scope": ""}, "was altered"),
+        ({"canonical_version": 3}, "has canonical version 3, which this verifier does not know"),
+    ],
+    ids=["source", "scope", "version"],
+)
+def test_a_version_2_decision_changed_in_the_bundle_is_named(tmp_path, change, problem):
+    bundle = _vector_bundle()
+    bundle["decisions"][1].update(change)
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    decision_id = VECTORS["decision_v2"]["record"]["id"]
+    assert result.returncode == 1
+    assert _first_line(result).startswith(f"BROKEN at event 5: decision {decision_id} {problem}")
+
+
+def test_a_version_2_decision_passed_off_as_version_1_is_named(tmp_path):
+    """Dropping the new fields and the version makes a record of version 1, whose hash is
+    not the one its event carries."""
+    bundle = _vector_bundle()
+    record = bundle["decisions"][1]
+    for field in ("source_agency_id", "scope", "canonical_version"):
+        del record[field]
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event 5: decision {record['id']} was altered after it was recorded"
+    )
 
 
 def test_without_cryptography_signatures_are_not_silently_skipped(tmp_path):
@@ -188,7 +285,9 @@ def test_exported_record_verifies(record, tmp_path):
     result = _run(_write(tmp_path / "bundle.json", _export()), "--public-key", TEST_PUBLIC_KEY)
 
     assert result.returncode == 0, result.stdout
-    assert result.stdout == f"OK: events 1..{record.size} verified, 3 decisions, 1 checkpoints\n"
+    assert result.stdout == (
+        f"OK: events 1..{record.size} verified, 3 decisions, 0 reviews, 1 checkpoints\n"
+    )
 
 
 def test_non_ascii_decision_text_survives_the_export(record, user, agency, tmp_path):
@@ -210,7 +309,7 @@ def test_a_part_of_the_chain_verifies_on_its_own(record, tmp_path):
 
     result = _run(_write(tmp_path / "bundle.json", bundle))
 
-    assert result.stdout == "OK: events 3..4 verified, 1 decisions, 1 checkpoints\n"
+    assert result.stdout == "OK: events 3..4 verified, 1 decisions, 0 reviews, 1 checkpoints\n"
 
 
 def test_changed_payload_value_is_named(record, tmp_path):
@@ -349,8 +448,155 @@ def test_cut_tail_with_its_checkpoints_is_caught_by_a_checkpoint_the_auditor_kep
     alone = _run(bundle, "--public-key", TEST_PUBLIC_KEY)
     with_kept = _run(bundle, "--public-key", TEST_PUBLIC_KEY, "--checkpoint", kept)
 
-    assert alone.stdout == "OK: events 1..2 verified, 1 decisions, 0 checkpoints\n"
+    assert alone.stdout == "OK: events 1..2 verified, 1 decisions, 0 reviews, 0 checkpoints\n"
     assert with_kept.returncode == 1
     assert _first_line(with_kept) == (
         f"BROKEN at event 3: missing: the chain has 2 events but a checkpoint signed {record.size}"
     )
+
+
+# Decisions of both canonical versions ------------------------------------------------------
+
+
+def _as_stored(value: uuid.UUID) -> str:
+    """A UUID as the database stores it, for SQL written by hand."""
+    return value.hex if connection.vendor == "sqlite" else str(value)
+
+
+def _audit_verify() -> str:
+    """What audit_verify says: its summary, or the message it fails with."""
+    out = StringIO()
+    try:
+        call_command("audit_verify", stdout=out, stderr=StringIO())
+    except CommandError as error:
+        return str(error)
+    return out.getvalue()
+
+
+@pytest.fixture
+def old_and_new(db, user, agency, checkpoint_dir):
+    """Two decisions recorded before decisions named their source (version 1), then one
+    after (version 2), and a checkpoint at the head."""
+    officer = user("northby.officer")
+    council = agency("Northby Council Channel Team")
+    for _ in range(2):
+        version_1_decision(make_referral(officer), officer, council)
+    new = share(make_referral(officer), officer, council)
+    checkpoint_write()
+    return new
+
+
+def test_a_chain_with_decisions_of_both_versions_verifies_in_the_app_and_offline(
+    old_and_new, tmp_path
+):
+    bundle = _export()
+
+    result = _run(_write(tmp_path / "bundle.json", bundle), "--public-key", TEST_PUBLIC_KEY)
+
+    # Each record carries exactly its own version's fields
+    by_version = {record.get("canonical_version", 1): record for record in bundle["decisions"]}
+    assert set(by_version[1]) == set(offline_verifier.DECISION_COLUMNS_BY_VERSION[1])
+    assert set(by_version[2]) == set(offline_verifier.DECISION_COLUMNS_BY_VERSION[2])
+    assert result.stdout.startswith("OK: events 1..")
+    assert "3 decisions" in result.stdout
+    assert "Audit chain verified" in _audit_verify()
+
+
+@pytest.mark.parametrize("column", ["source_agency_id", "scope"])
+def test_a_version_2_decisions_source_or_scope_changed_in_the_database_is_named(
+    old_and_new, agency, tmp_path, column
+):
+    # Given a version-2 decision whose source or scope is changed behind the app's back
+    values = {
+        "source_agency_id": _as_stored(agency("Northby NHS Trust").pk),
+        "scope": "intervention:00000000-0000-0000-0000-000000000001",
+    }
+    with audit_triggers_lifted(connection), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE audit_sharingdecision SET {column} = %s WHERE id = %s",  # noqa: S608
+            [values[column], _as_stored(old_and_new.pk)],
+        )
+    seq = AuditEvent.objects.get(target_id=old_and_new.pk).seq
+    named = f"BROKEN at event {seq}: decision {old_and_new.pk} was altered after it was recorded"
+
+    # Then audit_verify and the offline verifier of a fresh export both name it
+    offline = _run(_write(tmp_path / "bundle.json", _export()))
+
+    assert named in _audit_verify()
+    assert _first_line(offline) == named
+
+
+# Reviews ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def reviewed(record, user):
+    """The record, with one decision reviewed by an auditor through the service."""
+    auditor = user("northby.auditor")
+    decision = SharingDecision.objects.order_by("decided_at").first()
+    return decision_review_record(
+        actor=auditor,
+        membership=auditor.membership,
+        decision=decision,
+        finding="concern",
+        note="The justification does not say why identity is needed.",
+    )
+
+
+def test_a_reviewed_record_verifies_in_the_app_and_offline(reviewed, tmp_path):
+    bundle = _export()
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert [review["id"] for review in bundle["reviews"]] == [str(reviewed.pk)]
+    assert "1 reviews" in result.stdout
+    assert result.stdout.startswith("OK: ")
+    assert "Audit chain verified" in _audit_verify()
+    assert "1 reviews" in _audit_verify()
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [("note", "Reviewed and found satisfactory."), ("finding", "satisfactory")],
+)
+def test_a_review_changed_in_the_database_is_named(reviewed, tmp_path, column, value):
+    # Given a review whose note or finding is changed behind the app's back
+    with audit_triggers_lifted(connection), connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE audit_decisionreview SET {column} = %s WHERE id = %s",  # noqa: S608
+            [value, _as_stored(reviewed.pk)],
+        )
+    seq = AuditEvent.objects.get(target_id=reviewed.pk).seq
+    named = f"BROKEN at event {seq}: review {reviewed.pk} was altered after it was recorded"
+
+    # Then audit_verify and the offline verifier of a fresh export both name it
+    offline = _run(_write(tmp_path / "bundle.json", _export()))
+
+    assert named in _audit_verify()
+    assert _first_line(offline) == named
+
+
+def test_review_events_written_before_reviews_were_hashed_still_verify(record, user, tmp_path):
+    # Given reviews recorded as the app recorded them before, then one recorded now
+    auditor = user("northby.auditor")
+    decisions = list(SharingDecision.objects.order_by("decided_at"))
+    for decision, finding in zip(decisions, ("satisfactory", "concern"), strict=False):
+        review_before_hashing(decision, auditor, finding)
+    decision_review_record(
+        actor=auditor,
+        membership=auditor.membership,
+        decision=decisions[2],
+        finding="satisfactory",
+        note="Reason recorded and proportionate to the need.",
+    )
+
+    # When the chain is verified in the app and offline
+    in_app = _audit_verify()
+    offline = _run(_write(tmp_path / "bundle.json", _export()))
+
+    # Then both pass; the earlier reviews are matched on their events, and have no records
+    assert "Audit chain verified" in in_app
+    assert "1 reviews" in in_app
+    assert "2 reviews and 0 verification runs from before" in in_app
+    assert offline.returncode == 0, offline.stdout
+    assert "1 reviews" in offline.stdout

@@ -10,7 +10,11 @@ from django.db import connection
 
 from audit.canonical import event_hash
 from audit.checkpoints import checkpoint_write
-from audit.models import AuditEvent, SharingDecision
+from audit.event_types import EventType
+from audit.models import AuditEvent, SharingDecision, VerificationRun
+from audit.records import run_result_hash
+from audit.services import verification_run_execute, verification_run_request
+from tests.audit.earlier_records import review_before_hashing, run_finished_before_hashing
 from tests.factories import make_referral, share
 from tests.support.triggers import audit_triggers_lifted
 
@@ -109,3 +113,76 @@ def test_cut_tail_with_its_checkpoints_is_caught_by_a_copy_held_outside(
     _tamper("DELETE FROM audit_checkpoint")
     _tamper("DELETE FROM audit_auditevent WHERE seq > 2")
     assert "BROKEN at event 3: missing" in _broken("--checkpoint", str(held_elsewhere))
+
+
+def _finished_run(auditor) -> VerificationRun:
+    """A verification run an auditor asked for, run to its end as the worker would."""
+    run = verification_run_request(actor=auditor, membership=auditor.membership)
+    return verification_run_execute(run_id=run.pk)
+
+
+def test_a_finished_verification_run_puts_the_hash_of_its_result_on_the_chain(record, user):
+    run = _finished_run(user("northby.auditor"))
+
+    event = AuditEvent.objects.get(type=EventType.VERIFICATION_RUN_FINISHED)
+    assert (run.status, run.events_checked, run.decisions_checked) == ("passed", record.size, 3)
+    assert (event.target_type, event.target_id) == ("verification_run", run.pk)
+    assert event.payload == {"status": "passed", "result_hash": run_result_hash(run)}
+    assert "1 verification runs" in _verify()
+
+
+def test_running_a_finished_verification_again_changes_nothing(record, user):
+    run = _finished_run(user("northby.auditor"))
+
+    again = verification_run_execute(run_id=run.pk)
+
+    assert (again.finished_at, again.head_hash) == (run.finished_at, run.head_hash)
+    assert AuditEvent.objects.filter(type=EventType.VERIFICATION_RUN_FINISHED).count() == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"status": VerificationRun.Status.FAILED},
+        {"events_checked": 1},
+        {"findings": ["event 2: altered: its hash does not match its content"]},
+    ],
+    ids=["status", "count", "findings"],
+)
+def test_a_finished_runs_result_changed_in_the_database_is_named(record, user, change):
+    # Given a finished run whose result is then changed in the database (the table is not
+    # append-only, since a run is updated while it runs)
+    run = _finished_run(user("northby.auditor"))
+    VerificationRun.objects.filter(pk=run.pk).update(**change)
+
+    # Then audit_verify names it, at the event that recorded the result
+    seq = AuditEvent.objects.get(target_id=run.pk).seq
+    assert (
+        f"BROKEN at event {seq}: verification run {run.pk} was altered after it was recorded"
+        in _broken()
+    )
+
+
+def test_runs_finished_before_results_were_hashed_do_not_break_verification(record, user):
+    auditor = user("northby.auditor")
+    run_finished_before_hashing(auditor)
+    _finished_run(auditor)
+
+    output = _verify()
+
+    assert "1 verification runs" in output
+    assert "0 reviews and 1 verification runs from before" in output
+
+
+def test_an_earlier_reviews_finding_changed_in_the_database_is_named(record, user):
+    """Reviews from before reviews were hashed are matched on their event's decision,
+    reviewer and finding, so changing the finding is caught (their note is not hashed)."""
+    decision = SharingDecision.objects.order_by("decided_at").first()
+    review = review_before_hashing(decision, user("northby.auditor"), "concern")
+    _tamper(
+        "UPDATE audit_decisionreview SET finding = %s WHERE id = %s",
+        ["satisfactory", review.id.hex if connection.vendor == "sqlite" else str(review.id)],
+    )
+
+    seq = AuditEvent.objects.get(type=EventType.DECISION_REVIEWED).seq
+    assert f"BROKEN at event {seq}: records a review that no longer exists" in _broken()

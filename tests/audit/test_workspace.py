@@ -9,6 +9,7 @@ from django.db import connection
 
 from audit.event_types import EventType
 from audit.models import AuditEvent, DecisionReview, SharingDecision
+from audit.records import review_hash
 from audit.vocabulary import ConsentStatus, LegalBasis
 from tests.factories import make_referral, share
 from tests.support.triggers import audit_triggers_lifted
@@ -101,7 +102,12 @@ def test_a_decision_shows_its_justification_and_takes_a_review(sign_in, decision
     assert response.status_code == 302
     review = DecisionReview.objects.get()
     event = AuditEvent.objects.get(type=EventType.DECISION_REVIEWED)
-    assert event.payload == {"decision": str(decisions["without"].pk), "finding": "satisfactory"}
+    assert (event.target_type, event.target_id) == ("decision_review", review.pk)
+    assert event.payload == {
+        "decision": str(decisions["without"].pk),
+        "finding": "satisfactory",
+        "review_hash": review_hash(review),
+    }
     assert review.note not in str(event.payload)
 
 

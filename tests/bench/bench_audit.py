@@ -1,13 +1,17 @@
-"""Audit chain benchmark: sharing decisions per second from 1 and 16 writer processes, and
-audit_verify over a million synthetic events. Run it with `make bench-audit`.
+"""Audit chain benchmark: sharing decisions per second from 1 and 16 writer processes,
+audit_verify over a million synthetic events, and other users' requests during a 5,000-row
+CSV import. Run it with `make bench-audit`; name parts (writers, verification, import) as
+arguments to run only those.
 
 It drops and recreates the database named in DATABASE_URL (only if the name contains
 "bench"), prints its figures and asserts nothing about timing. docs/benchmarks.md records
 the figures and what they mean.
 """
 
+import logging
 import os
 import platform
+import sys
 from time import perf_counter
 
 import django
@@ -22,6 +26,7 @@ from prevent_cases.demo.seed import seed_people  # noqa: E402
 from referrals.services import grants_rebuild_recorded  # noqa: E402
 from tests.bench.chain_check import chain_shape  # noqa: E402
 from tests.bench.database import recreate_and_migrate  # noqa: E402
+from tests.bench.import_stall import PHASES, REQUESTS, run_import_stall  # noqa: E402
 from tests.bench.report import line, percentile_ms, table  # noqa: E402
 from tests.bench.synthetic import extend_chain  # noqa: E402
 from tests.bench.verify_runs import VERIFIERS, measure_in_fresh_process  # noqa: E402
@@ -34,6 +39,10 @@ TARGET_DECISIONS_PER_SECOND = 300
 # Verification is timed at two chain lengths to show its memory does not grow with them.
 CHAIN_SIZES = (250_000, 1_000_000)
 TARGET_EVENTS_PER_SECOND = 100_000
+IMPORT_ROWS = 5_000
+TARGET_REQUEST_SECONDS = 1
+# What each probing request answers when it works: the case page, and the sign-in's redirect.
+EXPECTED_STATUS = {"open case page": 200, "sign in": 302}
 
 
 def bench_writers() -> None:
@@ -104,10 +113,65 @@ def bench_verification() -> None:
     line()
 
 
+def bench_import_stall() -> None:
+    line(f"3. Opening a case and signing in during a {IMPORT_ROWS:,}-row CSV import")
+    run = run_import_stall(IMPORT_ROWS)
+    imported = run.import_run
+    batches = ", ".join(f"{seconds * 1000:.0f} ms" for seconds in imported.batch_seconds)
+    line(
+        f"   import: {imported.status}, {imported.rows:,} referrals in {imported.seconds:.1f} s; "
+        f"event batches appended in {batches or 'none'}"
+    )
+    rows = []
+    for phase in PHASES.values():
+        for request in REQUESTS:
+            samples = [s for s in run.samples if (s.phase, s.request) == (phase, request)]
+            if not samples:
+                continue
+            seconds = [sample.seconds for sample in samples]
+            rows.append(
+                (
+                    phase,
+                    request,
+                    len(samples),
+                    percentile_ms(seconds, 50),
+                    percentile_ms(seconds, 95),
+                    f"{max(seconds) * 1000:.1f}",
+                    f"{max(sample.lock_wait for sample in samples) * 1000:.1f}",
+                    sum(1 for sample in samples if sample.status != EXPECTED_STATUS[request]),
+                )
+            )
+    line()
+    table(
+        (
+            "import phase",
+            "request",
+            "requests",
+            "p50 ms",
+            "p95 ms",
+            "max ms",
+            "max lock wait ms",
+            "failed",
+        ),
+        rows,
+    )
+    line(f"   target: under {TARGET_REQUEST_SECONDS} s for each request while the import runs")
+    line()
+
+
+PARTS = {
+    "writers": bench_writers,
+    "verification": bench_verification,
+    "import": bench_import_stall,
+}
+
+
 def main() -> None:
     # Production runs with DEBUG off; the Makefile sets DEBUG=true only so the settings
     # load without ALLOWED_HOSTS. Left on, every query would also be logged in memory.
     settings.DEBUG = False
+    # Request and job logs of the import part would drown the figures.
+    logging.disable(logging.INFO)
     version = recreate_and_migrate()
     line(
         f"Audit benchmark on {connection.settings_dict['NAME']}: PostgreSQL {version}, "
@@ -115,8 +179,8 @@ def main() -> None:
     )
     seed_people()
     line()
-    bench_writers()
-    bench_verification()
+    for part in sys.argv[1:] or PARTS:
+        PARTS[part]()
 
 
 if __name__ == "__main__":

@@ -21,6 +21,9 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
 
 
 def percentile_ms(latencies: Sequence[float], percent: int) -> str:
-    """The given percentile of latencies in seconds, shown in milliseconds."""
+    """The given percentile of latencies in seconds, shown in milliseconds (of a single
+    latency, that latency)."""
+    if len(latencies) == 1:
+        return f"{latencies[0] * 1000:.1f}"
     cut = statistics.quantiles(latencies, n=100, method="inclusive")[percent - 1]
     return f"{cut * 1000:.1f}"
