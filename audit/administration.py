@@ -15,10 +15,9 @@ import uuid
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import QuerySet
 
-from audit.chain import append_event
+from audit.chain import append_event, atomic_unit
 from audit.event_types import EventType
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Agency, Area, Membership, User
@@ -104,7 +103,7 @@ def _record(
     )
 
 
-@transaction.atomic
+@atomic_unit
 def area_change(*, actor: User, membership: Membership | None, area: Area) -> Area:
     """Save an administrator's changes to their own area; a new panel agency goes through
     the same check as `area_panel_agency_set`."""
@@ -129,7 +128,7 @@ def area_change(*, actor: User, membership: Membership | None, area: Area) -> Ar
     return area
 
 
-@transaction.atomic
+@atomic_unit
 def agency_add(*, actor: User, membership: Membership | None, agency: Agency) -> Agency:
     """Create an agency in the administrator's area, with the grant group every agency needs."""
     _authorise(membership, agency.area_id)
@@ -145,7 +144,7 @@ def agency_add(*, actor: User, membership: Membership | None, agency: Agency) ->
     return agency
 
 
-@transaction.atomic
+@atomic_unit
 def agency_change(*, actor: User, membership: Membership | None, agency: Agency) -> Agency:
     """Rename, deactivate or reactivate an agency of the administrator's area.
 
@@ -172,7 +171,7 @@ def agency_change(*, actor: User, membership: Membership | None, agency: Agency)
     return agency
 
 
-@transaction.atomic
+@atomic_unit
 def user_add(*, actor: User, membership: Membership | None, user: User, joined: Membership) -> User:
     """Create a user (username and password already set) and join them to an agency of the
     administrator's area: one change, so a user never exists without a membership."""
@@ -213,7 +212,7 @@ def _stored_user(membership: Membership | None, user: User) -> User:
     return stored
 
 
-@transaction.atomic
+@atomic_unit
 def user_change(*, actor: User, membership: Membership | None, user: User) -> User:
     """Save changes to a user's details, or activate or deactivate them, in the
     administrator's area."""
@@ -239,7 +238,7 @@ def user_change(*, actor: User, membership: Membership | None, user: User) -> Us
     return user
 
 
-@transaction.atomic
+@atomic_unit
 def user_password_set(
     *, actor: User, membership: Membership | None, user: User, password: str | None
 ) -> User:
@@ -263,7 +262,7 @@ def user_password_set(
     return stored
 
 
-@transaction.atomic
+@atomic_unit
 def membership_change(
     *, actor: User, membership: Membership | None, changed: Membership
 ) -> Membership:

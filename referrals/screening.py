@@ -8,10 +8,9 @@ as a transition row, and written to the audit chain last.
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 
-from audit.chain import append_event
+from audit.chain import append_event, atomic_unit
 from audit.decision_rules import DecisionInput
 from audit.event_types import EventType
 from audit.vocabulary import Category, DecisionAction, LegalBasis
@@ -96,7 +95,7 @@ def _transition_event(
     )
 
 
-@transaction.atomic
+@atomic_unit
 def referral_start_screening(
     *, actor: User, membership: Membership, referral: Referral
 ) -> Referral:
@@ -158,7 +157,7 @@ def _share_with_panel(
     )
 
 
-@transaction.atomic
+@atomic_unit
 def referral_screen(
     *, actor: User, membership: Membership, referral: Referral, data: ScreeningInput
 ) -> Referral:

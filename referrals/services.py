@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from audit.chain import append_event
+from audit.chain import append_event, atomic_unit
 from audit.decision_rules import DecisionInput
 from audit.event_types import EventType
 from audit.models import SharingDecision
@@ -129,7 +129,7 @@ def _intake_relations(intake: ReferralIntake) -> tuple[Area, ConcernType | None]
     return area, concern_type
 
 
-@transaction.atomic
+@atomic_unit
 def referral_create(*, actor: User, membership: Membership, intake: ReferralIntake) -> Referral:
     """Log a referral; the actor's agency owns it. Links to an earlier subject when asked."""
     if not may_log_referrals(membership):
@@ -174,7 +174,7 @@ def _authorise_sharing(membership: Membership | None, referral: Referral, source
         )
 
 
-@transaction.atomic
+@atomic_unit
 def referral_share(
     *,
     actor: User,
@@ -211,7 +211,7 @@ def referral_share(
     )
 
 
-@transaction.atomic
+@atomic_unit
 def referral_decision_revoke(
     *,
     actor: User,
@@ -280,7 +280,7 @@ def responsibility_record(
     return change
 
 
-@transaction.atomic
+@atomic_unit
 def referral_transfer(
     *, actor: User, membership: Membership, referral: Referral, to_area: Area, note: str
 ) -> ReferralResponsibility:
@@ -309,7 +309,7 @@ def referral_transfer(
     )
 
 
-@transaction.atomic
+@atomic_unit
 def grants_rebuild_recorded(*, actor: User | None = None, apply: bool = True) -> GrantDifference:
     """Recompute every grant from the decision log and record what changed."""
     difference = grants_rebuild()
