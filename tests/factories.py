@@ -5,8 +5,10 @@ import datetime
 from audit.decision_rules import DecisionInput
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.models import Agency, User
+from prevent_cases.policy import WHOLE_CASE
 from referrals.intake import ReferralIntake
 from referrals.models import Referral
+from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
 from referrals.services import referral_create, referral_share
 
 JUSTIFICATION = (
@@ -51,8 +53,32 @@ def make_referral(officer: User, **overrides) -> Referral:
     )
 
 
-def share(referral: Referral, by: User, to: Agency, *, supersedes=None, **overrides):
-    """Share the referral's record (its owning agency's information), as `by` decides."""
+def progressed_referral(officer: User, **overrides) -> Referral:
+    """A referral the officer's force screened and progressed to Channel: the area's panel
+    is responsible for it and holds identity, concern and screening by the force's decision."""
+    referral = make_referral(officer, **overrides)
+    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
+    return referral_screen(
+        actor=officer,
+        membership=officer.membership,
+        referral=referral,
+        data=ScreeningInput(
+            deconfliction="no",
+            notes="Checked with partners.",
+            outcome="channel",
+            rationale="Susceptibility indicated; the panel should consider support.",
+            consent_status=ConsentStatus.NOT_SOUGHT,
+            consent_reason="Seeking consent before the panel would prejudice the assessment.",
+            sharing_justification=JUSTIFICATION,
+        ),
+    )
+
+
+def share(
+    referral: Referral, by: User, to: Agency, *, supersedes=None, scope=WHOLE_CASE, **overrides
+):
+    """Share the referral's record (its owning agency's information), as `by` decides: its
+    own officer directly, or the responsible panel's chair onward."""
     return referral_share(
         actor=by,
         membership=by.membership,
@@ -60,5 +86,6 @@ def share(referral: Referral, by: User, to: Agency, *, supersedes=None, **overri
         receiving_agency=to,
         data=decision_input(**overrides),
         source_agency_id=referral.owning_agency_id,
+        scope=scope,
         supersedes=supersedes,
     )
