@@ -95,6 +95,17 @@ def _later_expiry(first, second) -> bool:
     return second is not None and first > second
 
 
+def _outlasts(candidate: GrantValue, current: GrantValue) -> bool:
+    """Whether `candidate` (decision, expiry) rather than `current` should support a grant:
+    it lasts longer, or as long and has the lower decision id. Which of two equally long
+    decisions wins matters only in being fixed, so that the row does not depend on the order
+    in which decisions were recorded, recomputed or rebuilt (concurrent writers commit in
+    another order than their decided_at)."""
+    if candidate[1] == current[1]:
+        return candidate[0] < current[0]
+    return _later_expiry(candidate[1], current[1])
+
+
 def _earlier(first, second):
     """The earlier of two expiries (None means no expiry)."""
     if first is None:
@@ -142,8 +153,9 @@ def desired_grants(
     decisions: Iterable[LiveDecision], *, groups: dict[uuid.UUID, int], upstream: Upstream
 ) -> dict[GrantKey, GrantValue]:
     """One grant per (referral, agency, category, source, scope) from live decisions: where
-    decisions overlap, the one that lasts longest supports the grant. An onward decision
-    grants a category only while its discloser holds it directly, and no longer."""
+    decisions overlap, the one that lasts longest (then the lowest id) supports the grant.
+    An onward decision grants a category only while its discloser holds it directly, and no
+    longer."""
     permissions = permissions_by_category()
     desired: dict[GrantKey, GrantValue] = {}
     for decision in decisions:
@@ -165,7 +177,7 @@ def desired_grants(
                 decision.scope,
             )
             current = desired.get(key)
-            if current is None or _later_expiry(expires_at, current[1]):
+            if current is None or _outlasts((decision.id, expires_at), current):
                 desired[key] = (decision.id, expires_at)
     return desired
 
@@ -290,7 +302,7 @@ def grants_apply_decision(*, referral: Referral, agency: Agency, decision) -> Gr
     """Bring one agency's grants on one referral up to date after a decision about them.
 
     A new direct decision to share that replaces nothing only adds to the live set, so each
-    of its categories is granted unless a live grant already lasts longer: the same result
+    of its categories is granted unless a live grant already outlasts it: the same result
     as a full recompute, without reading every decision again. Withholding without
     replacing anything changes no grant. Anything else is recomputed in full.
     """
@@ -317,7 +329,7 @@ def grants_apply_decision(*, referral: Referral, agency: Agency, decision) -> Gr
         if (
             current is None
             or not _still_live(current[1], now)
-            or _later_expiry(decision.expires_at, current[1])
+            or _outlasts((decision.pk, decision.expires_at), current)
         ):
             desired[key] = (decision.pk, decision.expires_at)
     difference = _apply(existing, desired)
@@ -357,7 +369,7 @@ def grants_rebuild() -> GrantDifference:
             onward, groups=groups, upstream=_upstream_lookup(on_case)
         ).items():
             current = desired.get(key)
-            if current is None or _later_expiry(value[1], current[1]):
+            if current is None or _outlasts(value, current):
                 desired[key] = value
     return _apply(_existing(), desired)
 

@@ -15,7 +15,8 @@ from referrals.models import ReferralGrant
 from referrals.selectors import referral_get_for_user, referral_list_for_user
 from referrals.services import referral_decision_revoke
 from referrals.tasks import grants_tidy_task
-from tests.factories import make_referral, share
+from tests.factories import make_referral, progressed_referral, share
+from tests.referrals.grant_checks import assert_grants_match_a_rebuild
 
 pytestmark = pytest.mark.django_db
 
@@ -136,3 +137,16 @@ def test_adding_decisions_one_by_one_matches_a_rebuild_from_the_log(referral, of
         out = StringIO()
         call_command("rebuild_grants", "--check", stdout=out)
     assert "0 added, 0 removed, 3 unchanged" in out.getvalue()
+
+
+def test_equally_long_onward_and_direct_decisions_leave_the_row_a_rebuild_gives(
+    officer, user, agency
+):
+    """Which of two equally long decisions supports a grant does not depend on the order
+    they were recorded in, so a rebuild from the log finds nothing to change."""
+    referral = progressed_referral(officer)
+    health = agency(HEALTH_AGENCY)
+    share(referral, user("northby.chair"), health, categories=(Category.IDENTITY,))
+    share(referral, officer, health, categories=(Category.IDENTITY,))
+    assert_grants_match_a_rebuild()
+
