@@ -349,7 +349,11 @@ def _direct_holdings_in(desired: dict[GrantKey, GrantValue], agencies_by_group) 
 
 @transaction.atomic
 def grants_rebuild() -> GrantDifference:
-    """Recompute every grant from the decision log alone; return what had to change."""
+    """Recompute every grant from the decision log alone; return what had to change.
+
+    Expired rows are tidied away first and not counted: they grant nothing already, and
+    until the periodic tidy they are no difference from the log."""
+    grants_tidy()
     groups = dict(Agency.objects.values_list("pk", "group_id"))
     agencies_by_group = {group: agency for agency, group in groups.items()}
     existing_referrals = set(Referral.objects.values_list("pk", flat=True))

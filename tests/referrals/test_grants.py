@@ -150,3 +150,22 @@ def test_equally_long_onward_and_direct_decisions_leave_the_row_a_rebuild_gives(
     share(referral, officer, health, categories=(Category.IDENTITY,))
     assert_grants_match_a_rebuild()
 
+
+def test_a_rebuild_counts_no_difference_for_grants_that_have_merely_expired(
+    referral, officer, agency
+):
+    """An expired grant grants nothing already: a rebuild tidies it away without reporting
+    a difference, so `rebuild_grants --check` does not raise a false alarm."""
+    share(
+        referral,
+        officer,
+        agency(HEALTH_AGENCY),
+        categories=(Category.IDENTITY,),
+        expires_at=timezone.now() + datetime.timedelta(hours=1),
+    )
+    with time_machine.travel(timezone.now() + datetime.timedelta(hours=2)):
+        out = StringIO()
+        call_command("rebuild_grants", "--check", stdout=out)
+        assert "0 added, 0 removed, 0 unchanged" in out.getvalue()
+        call_command("rebuild_grants", stdout=StringIO())
+    assert not ReferralGrant.objects.exists()
