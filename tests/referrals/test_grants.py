@@ -9,6 +9,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
+from audit.models import SharingDecision
 from audit.vocabulary import Category
 from prevent_cases.exceptions import NotFound
 from referrals.models import ReferralGrant
@@ -21,6 +22,7 @@ from tests.referrals.grant_checks import assert_grants_match_a_rebuild
 pytestmark = pytest.mark.django_db
 
 HEALTH_AGENCY = "Northby NHS Trust"
+COUNCIL = "Northby Council Channel Team"
 REASON = "The panel no longer needs this information for its assessment."
 
 
@@ -169,3 +171,48 @@ def test_a_rebuild_counts_no_difference_for_grants_that_have_merely_expired(
         assert "0 added, 0 removed, 0 unchanged" in out.getvalue()
         call_command("rebuild_grants", stdout=StringIO())
     assert not ReferralGrant.objects.exists()
+
+
+@pytest.fixture
+def channel_case(officer):
+    return progressed_referral(officer)
+
+
+def test_an_onward_grant_ends_when_the_panels_direct_grant_expires(
+    channel_case, officer, user, agency
+):
+    """What the chair passed on with no end of its own ends when the force's time-limited
+    share with the panel does, with no job run."""
+    screening = SharingDecision.objects.get(case_id=channel_case.pk)
+    until = timezone.now() + datetime.timedelta(hours=6)
+    share(channel_case, officer, agency(COUNCIL), supersedes=screening, expires_at=until)
+    share(channel_case, user("northby.chair"), agency(HEALTH_AGENCY), expires_at=None)
+    assert _categories("northby.health", channel_case, user) == {
+        Category.IDENTITY,
+        Category.CONCERN,
+    }
+    with time_machine.travel(until + datetime.timedelta(seconds=1)):
+        assert _categories("northby.health", channel_case, user) == frozenset()
+        assert_grants_match_a_rebuild()
+
+
+def test_an_onward_grant_ends_when_the_force_revokes_the_panels_share(
+    channel_case, officer, user, agency
+):
+    """Revoking the force's share with the panel also ends what the chair passed on."""
+    share(channel_case, user("northby.chair"), agency(HEALTH_AGENCY))
+    assert _categories("northby.health", channel_case, user) == {
+        Category.IDENTITY,
+        Category.CONCERN,
+    }
+    referral_decision_revoke(
+        actor=officer,
+        membership=officer.membership,
+        referral=channel_case,
+        decision=SharingDecision.objects.get(
+            case_id=channel_case.pk, receiving_agency__name=COUNCIL
+        ),
+        reason=REASON,
+    )
+    assert _categories("northby.health", channel_case, user) == frozenset()
+    assert_grants_match_a_rebuild()
