@@ -1,11 +1,20 @@
 """Shared fixtures: the synthetic demo people, and clients signed in as each role."""
 
+import os
+
 import pytest
 from django.test import Client
+from hypothesis import settings
 
 from prevent_cases.demo.accounts import DEMO_PASSWORD
 from prevent_cases.demo.seed import seed_people
 from prevent_cases.models import User
+
+# CI runs one fixed set of examples, so a red run is reproducible and a green one does not
+# depend on luck; locally each run explores new examples and keeps any failure in
+# .hypothesis/ to replay first next time.
+settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 
 @pytest.fixture
