@@ -10,7 +10,8 @@ of grants can keep itself alive.
 
 Every recomputation for one referral is serialised (an advisory lock per referral on
 PostgreSQL, IMMEDIATE transactions on SQLite) and reads the decisions after taking it, so
-concurrent revocations and shares leave what one of them alone would have left.
+concurrent revocations and shares leave what one of them alone would have left. A rebuild
+of every grant excludes all recomputations for as long as it runs.
 """
 
 import functools
@@ -35,6 +36,10 @@ CASE_TYPE = "referral"
 # First key of pg_advisory_xact_lock(int, int) for grant recomputation; the second is the
 # referral's hash. Distinct from the audit chain's lock key.
 GRANT_LOCK_CLASS = 7305
+# pg_advisory_xact_lock(bigint) key every recomputation holds shared and a rebuild holds
+# exclusively, so no decision or grant changes between a rebuild's read of the whole log
+# and its write. (One-key and two-key advisory locks never conflict with each other.)
+GRANT_REBUILD_LOCK_KEY = 7_305_000_001
 
 GrantKey = tuple[uuid.UUID, int, int, uuid.UUID, str]  # referral, group, permission, source, scope
 GrantValue = tuple[uuid.UUID, object]  # (decision, expires_at)
@@ -123,10 +128,19 @@ def _lock_case(referral_id: uuid.UUID) -> None:
     # SQLite needs nothing here: its IMMEDIATE transactions already serialise writers.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # Two statements in one round trip, the rebuild's lock first: every transaction
+            # that takes both takes them in this order.
             cursor.execute(
+                "SELECT pg_advisory_xact_lock_shared(%s); "
                 "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                [GRANT_LOCK_CLASS, str(referral_id)],
+                [GRANT_REBUILD_LOCK_KEY, GRANT_LOCK_CLASS, str(referral_id)],
             )
+
+
+def _lock_every_case() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [GRANT_REBUILD_LOCK_KEY])
 
 
 def _live_decisions(**filters) -> list[LiveDecision]:
@@ -352,7 +366,9 @@ def grants_rebuild() -> GrantDifference:
     """Recompute every grant from the decision log alone; return what had to change.
 
     Expired rows are tidied away first and not counted: they grant nothing already, and
-    until the periodic tidy they are no difference from the log."""
+    until the periodic tidy they are no difference from the log. Recomputations wait
+    while it runs, and it waits for those under way."""
+    _lock_every_case()
     grants_tidy()
     groups = dict(Agency.objects.values_list("pk", "group_id"))
     agencies_by_group = {group: agency for agency, group in groups.items()}

@@ -9,6 +9,7 @@ of scheduling, and the per-referral lock is what makes every run pass.
 import contextlib
 import random
 import threading
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -21,10 +22,11 @@ from audit.models import SharingDecision
 from audit.vocabulary import Category, DecisionAction
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Agency, User
+from referrals import grants
 from referrals.models import Referral
 from referrals.screening import PANEL_CATEGORIES
 from referrals.selectors import holdings
-from referrals.services import referral_decision_revoke
+from referrals.services import grants_rebuild_recorded, referral_decision_revoke
 from tests.factories import progressed_referral, share
 from tests.referrals.grant_checks import (
     assert_grants_match_a_rebuild,
@@ -209,7 +211,10 @@ def _random_operation(rng: random.Random, referral_id) -> None:
     """One operation a member might take on the case now: the force shares directly, the
     chair passes on, or the maker of an existing decision replaces or revokes it."""
     referral = Referral.objects.get(pk=referral_id)
-    kind = rng.choice(["direct", "direct", "onward", "onward", "replace", "revoke"])
+    kind = rng.choice(["direct", "direct", "onward", "onward", "replace", "revoke", "rebuild"])
+    if kind == "rebuild":
+        grants_rebuild_recorded()
+        return
     if kind == "direct":
         receiver = rng.choice((PANEL, *PARTNERS))
         share(
@@ -289,3 +294,63 @@ def test_workers_deciding_at_once_leave_the_grants_a_rebuild_gives(officer):
         assert errors == []
         assert_grants_match_a_rebuild()
         assert_onward_grants_rest_on_live_direct_grants(referral.pk)
+
+
+def _blocked(pid: int) -> bool:
+    """Whether the backend `pid` is waiting for a lock another session holds."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cardinality(pg_blocking_pids(%s)) > 0", [pid])
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.parametrize(
+    ("writer", "expected"),
+    [
+        pytest.param("revoke", frozenset(), id="a revocation"),
+        pytest.param("share", frozenset({Category.IDENTITY, Category.CONCERN}), id="a new share"),
+    ],
+)
+def test_a_rebuild_racing_a_writer_leaves_what_the_writer_decided(
+    officer, monkeypatch, writer, expected
+):
+    """A rebuild reads the whole log, then the grants: a revocation committed in between
+    must not come back, nor a share made in between be undone, when the rebuild writes.
+
+    The two reads are milliseconds apart on a test database, so the rebuild is held after
+    its read of the log until the writer has either committed or is waiting for a lock: the
+    interleaving a large log makes likely, made certain."""
+    referral = progressed_referral(officer)
+    old = share(referral, officer, _agency(HEALTH), categories=(Category.IDENTITY,))
+    log_read, writer_done = threading.Event(), threading.Event()
+    writer_pid: list[int] = []
+    read_live_decisions = grants._live_decisions
+
+    def read_then_hold(**filters):
+        decisions = read_live_decisions(**filters)
+        if not filters:  # the rebuild's read of the whole log
+            log_read.set()
+            give_up = time.monotonic() + 30  # rather than hang the suite if the writer does
+            while not writer_done.wait(0.01) and time.monotonic() < give_up:
+                if writer_pid and _blocked(writer_pid[0]):
+                    break
+        return decisions
+
+    def write():
+        assert log_read.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            writer_pid.append(cursor.fetchone()[0])
+        try:
+            if writer == "revoke":
+                return _revoke("northby.officer", old.pk)()
+            return _share("northby.officer", referral.pk, HEALTH, categories=(Category.CONCERN,))()
+        finally:
+            writer_done.set()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(grants, "_live_decisions", read_then_hold)
+        outcomes = _race(grants_rebuild_recorded, write)
+
+    assert not any(isinstance(outcome, BaseException) for outcome in outcomes), outcomes
+    assert _seen_by(HEALTH, referral) == expected
+    assert_grants_match_a_rebuild()
