@@ -53,11 +53,8 @@ def make_referral(officer: User, **overrides) -> Referral:
     )
 
 
-def progressed_referral(officer: User, **overrides) -> Referral:
-    """A referral the officer's force screened and progressed to Channel: the area's panel
-    is responsible for it and holds identity, concern and screening by the force's decision."""
-    referral = make_referral(officer, **overrides)
-    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
+def progress_to_channel(officer: User, referral: Referral) -> Referral:
+    """Screen a referral in screening as the officer, progressing it to Channel."""
     return referral_screen(
         actor=officer,
         membership=officer.membership,
@@ -72,6 +69,14 @@ def progressed_referral(officer: User, **overrides) -> Referral:
             sharing_justification=JUSTIFICATION,
         ),
     )
+
+
+def progressed_referral(officer: User, **overrides) -> Referral:
+    """A referral the officer's force screened and progressed to Channel: the area's panel
+    is responsible for it and holds identity, concern and screening by the force's decision."""
+    referral = make_referral(officer, **overrides)
+    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
+    return progress_to_channel(officer, referral)
 
 
 def share(

@@ -303,6 +303,42 @@ def _blocked(pid: int) -> bool:
         return cursor.fetchone()[0]
 
 
+def _rebuild_racing(monkeypatch, write: Callable[[], object]) -> list[object]:
+    """Run a recorded rebuild and `write` at once, the rebuild held after its read of the
+    whole log until `write` has either returned or is waiting for a lock.
+
+    The rebuild's read of the log and its read of the grants are milliseconds apart on a
+    test database; holding it there makes certain the interleaving a large log makes likely.
+    """
+    log_read, write_done = threading.Event(), threading.Event()
+    writer_pid: list[int] = []
+    read_live_decisions = grants._live_decisions
+
+    def read_then_hold(**filters):
+        decisions = read_live_decisions(**filters)
+        if not filters:  # the rebuild's read of the whole log
+            log_read.set()
+            give_up = time.monotonic() + 30  # rather than hang the suite if the writer does
+            while not write_done.wait(0.01) and time.monotonic() < give_up:
+                if writer_pid and _blocked(writer_pid[0]):
+                    break
+        return decisions
+
+    def write_once_the_log_is_read():
+        assert log_read.wait(30)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            writer_pid.append(cursor.fetchone()[0])
+        try:
+            return write()
+        finally:
+            write_done.set()
+
+    with monkeypatch.context() as patch:
+        patch.setattr(grants, "_live_decisions", read_then_hold)
+        return _race(grants_rebuild_recorded, write_once_the_log_is_read)
+
+
 @pytest.mark.parametrize(
     ("writer", "expected"),
     [
@@ -314,42 +350,16 @@ def test_a_rebuild_racing_a_writer_leaves_what_the_writer_decided(
     officer, monkeypatch, writer, expected
 ):
     """A rebuild reads the whole log, then the grants: a revocation committed in between
-    must not come back, nor a share made in between be undone, when the rebuild writes.
-
-    The two reads are milliseconds apart on a test database, so the rebuild is held after
-    its read of the log until the writer has either committed or is waiting for a lock: the
-    interleaving a large log makes likely, made certain."""
+    must not come back, nor a share made in between be undone, when the rebuild writes."""
     referral = progressed_referral(officer)
     old = share(referral, officer, _agency(HEALTH), categories=(Category.IDENTITY,))
-    log_read, writer_done = threading.Event(), threading.Event()
-    writer_pid: list[int] = []
-    read_live_decisions = grants._live_decisions
+    write = (
+        _revoke("northby.officer", old.pk)
+        if writer == "revoke"
+        else _share("northby.officer", referral.pk, HEALTH, categories=(Category.CONCERN,))
+    )
 
-    def read_then_hold(**filters):
-        decisions = read_live_decisions(**filters)
-        if not filters:  # the rebuild's read of the whole log
-            log_read.set()
-            give_up = time.monotonic() + 30  # rather than hang the suite if the writer does
-            while not writer_done.wait(0.01) and time.monotonic() < give_up:
-                if writer_pid and _blocked(writer_pid[0]):
-                    break
-        return decisions
-
-    def write():
-        assert log_read.wait(30)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_backend_pid()")
-            writer_pid.append(cursor.fetchone()[0])
-        try:
-            if writer == "revoke":
-                return _revoke("northby.officer", old.pk)()
-            return _share("northby.officer", referral.pk, HEALTH, categories=(Category.CONCERN,))()
-        finally:
-            writer_done.set()
-
-    with monkeypatch.context() as patch:
-        patch.setattr(grants, "_live_decisions", read_then_hold)
-        outcomes = _race(grants_rebuild_recorded, write)
+    outcomes = _rebuild_racing(monkeypatch, write)
 
     assert not any(isinstance(outcome, BaseException) for outcome in outcomes), outcomes
     assert _seen_by(HEALTH, referral) == expected
