@@ -24,10 +24,10 @@ from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Agency, User
 from referrals import grants
 from referrals.models import Referral
-from referrals.screening import PANEL_CATEGORIES
+from referrals.screening import PANEL_CATEGORIES, referral_start_screening
 from referrals.selectors import holdings
 from referrals.services import grants_rebuild_recorded, referral_decision_revoke
-from tests.factories import progressed_referral, share
+from tests.factories import make_referral, progress_to_channel, progressed_referral, share
 from tests.referrals.grant_checks import (
     assert_grants_match_a_rebuild,
     assert_onward_grants_rest_on_live_direct_grants,
@@ -363,4 +363,22 @@ def test_a_rebuild_racing_a_writer_leaves_what_the_writer_decided(
 
     assert not any(isinstance(outcome, BaseException) for outcome in outcomes), outcomes
     assert _seen_by(HEALTH, referral) == expected
+    assert_grants_match_a_rebuild()
+
+
+def test_a_rebuild_racing_a_progress_to_channel_lets_both_finish(officer, monkeypatch):
+    """Progressing a referral to Channel while a rebuild runs waits for it, rather than
+    the two each waiting for a lock the other holds until the database kills one."""
+    referral = make_referral(officer)
+    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
+
+    outcomes = _rebuild_racing(
+        monkeypatch,
+        lambda: progress_to_channel(
+            _person("northby.officer"), Referral.objects.get(pk=referral.pk)
+        ),
+    )
+
+    assert not any(isinstance(outcome, BaseException) for outcome in outcomes), outcomes
+    assert _seen_by(PANEL, referral) == set(PANEL_CATEGORIES)
     assert_grants_match_a_rebuild()
