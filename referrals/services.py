@@ -15,6 +15,7 @@ from audit.services import sharing_decision_record, sharing_decision_revoke
 from prevent_cases.exceptions import AccessDenied, ConflictError, NotFound
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.policy import PANEL_SHARING_ROLES, WHOLE_CASE
+from referrals.case_data import categories_of, fields_of
 from referrals.grants import (
     CASE_TYPE,
     GrantDifference,
@@ -57,24 +58,14 @@ def _insert_with_fresh_reference(referral: Referral) -> Referral:
     return referral
 
 
-SUBJECT_FIELDS = (
-    "given_names",
-    "family_name",
-    "date_of_birth",
-    "estimated_age",
-    "sex",
-    "gender_identity",
-    "address",
-    "postcode",
-    "phone",
-    "email",
-    "nationality",
-    "first_language",
-    "interpreter_needed",
-    "pnc_number",
-    "parent_guardian_name",
-    "parent_guardian_contact",
-    "school",
+# Everything recorded about the person, as the registry places it, but what intake derives
+# itself (aliases are cleaned, being a child follows from the date of birth).
+DERIVED_AT_INTAKE = frozenset({"aliases", "is_child"})
+SUBJECT_FIELDS = tuple(
+    name
+    for category in categories_of(Subject)
+    for name in fields_of(Subject, category)
+    if name not in DERIVED_AT_INTAKE
 )
 REFERRAL_FIELDS = (
     "received_on",

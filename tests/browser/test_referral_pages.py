@@ -10,7 +10,7 @@ from prevent_cases.models import Agency, User
 from referrals.models import Referral
 from tests.browser.accessibility import assert_no_axe_violations, assert_one_h1
 from tests.browser.journeys import sign_in
-from tests.factories import make_referral, share
+from tests.factories import make_referral, progressed_referral, share
 
 pytestmark = pytest.mark.browser
 
@@ -346,25 +346,9 @@ def test_error_links_for_radios_and_checkboxes_move_focus_to_the_first_option(
 
 
 @pytest.fixture
-def progressed(officer, referral) -> Referral:
-    """The referral screened and progressed to Northby's Channel panel."""
-    from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
-
-    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
-    return referral_screen(
-        actor=officer,
-        membership=officer.membership,
-        referral=referral,
-        data=ScreeningInput(
-            deconfliction="no",
-            notes="",
-            outcome="channel",
-            rationale="Synthetic: susceptible, and Channel is the right route to support.",
-            consent_status="not_sought",
-            consent_reason=CONSENT_REASON,
-            sharing_justification=JUSTIFICATION,
-        ),
-    )
+def progressed(officer) -> Referral:
+    """A referral screened and progressed to Northby's Channel panel."""
+    return progressed_referral(officer)
 
 
 def test_chair_passes_on_what_the_police_shared_and_the_police_see_it(

@@ -14,10 +14,9 @@ from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Area
 from referrals.grants import grants_rebuild
 from referrals.models import ReferralResponsibility
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
 from referrals.selectors import referral_get_for_user
 from referrals.services import referral_decision_revoke, referral_transfer
-from tests.factories import make_referral, share
+from tests.factories import progressed_referral, share
 
 pytestmark = pytest.mark.django_db
 
@@ -26,30 +25,10 @@ SECOND_COUNCIL_TEAM = "Northby Council Information Governance"
 REASON = "The panel no longer needs this information for the case."
 
 
-def _progress(officer, referral):
-    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
-    return referral_screen(
-        actor=officer,
-        membership=officer.membership,
-        referral=referral,
-        data=ScreeningInput(
-            deconfliction="no",
-            notes="Synthetic screening notes.",
-            outcome="channel",
-            rationale="Synthetic: susceptible, and Channel is the right route to support.",
-            consent_status="not_sought",
-            consent_reason="Seeking consent before the panel would prejudice the assessment.",
-            sharing_justification="The panel needs identity, the concern and the screening "
-            "to decide whether Channel is the right route.",
-        ),
-    )
-
-
 @pytest.fixture
 def progressed(user):
     """A referral progressed to Northby's Channel panel, which is now responsible for it."""
-    officer = user("northby.officer")
-    return _progress(officer, make_referral(officer))
+    return progressed_referral(user("northby.officer"))
 
 
 def _sees(user, referral) -> frozenset[str]:
@@ -120,7 +99,7 @@ def test_an_onward_share_never_outlives_the_share_it_rests_on(user, agency):
         user("northby.chair"),
         user("northby.probation"),
     )
-    referral = _progress(officer, make_referral(officer))
+    referral = progressed_referral(officer)
     # The police's share with the panel runs for a day; the panel passes it on for a week.
     to_panel = SharingDecision.objects.get(receiving_agency=agency(PANEL))
     _revoke(officer, referral, to_panel)

@@ -6,8 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from audit.vocabulary import Category
 from referrals.models import Referral
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
-from tests.factories import JUSTIFICATION, make_referral, share
+from tests.factories import make_referral, progressed_referral, share
 
 pytestmark = pytest.mark.django_db
 
@@ -78,23 +77,7 @@ def _passed_on(user, agency, *, decisions: int) -> Referral:
     """A referral progressed to the panel, whose chair passed parts of it on to the
     mentoring provider in `decisions` decisions."""
     officer, chair = user("northby.officer"), user("northby.chair")
-    referral = make_referral(officer)
-    referral_start_screening(actor=officer, membership=officer.membership, referral=referral)
-    referral_screen(
-        actor=officer,
-        membership=officer.membership,
-        referral=referral,
-        data=ScreeningInput(
-            deconfliction="no",
-            notes="Synthetic screening notes.",
-            outcome="channel",
-            rationale="Synthetic: susceptible, and Channel is the right route to support.",
-            consent_status="not_sought",
-            consent_reason="Seeking consent before the panel would prejudice the assessment.",
-            sharing_justification=JUSTIFICATION,
-        ),
-    )
-    referral.refresh_from_db()
+    referral = progressed_referral(officer)
     for number in range(decisions):
         category = PASSED_ON[number % len(PASSED_ON)]
         share(referral, chair, agency(ONWARD_RECEIVER), categories=(category,))
