@@ -14,9 +14,12 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from audit.models import SharingDecision
 from audit.vocabulary import Category, DecisionAction
@@ -194,6 +197,8 @@ def test_the_force_revoking_the_panels_share_while_the_chair_passes_it_on_leaves
 WORKERS = 4
 ROUNDS = 6
 RUNS = 5
+# How long after the rounds the grants are checked again, in hours: decisions last 1 to 72.
+LATER = (0, 2, 12, 48, 100)
 CATEGORIES = (Category.IDENTITY, Category.CONCERN, Category.SCREENING, Category.HEALTH)
 
 
@@ -283,15 +288,26 @@ def _decide_in_rounds(referral_id, *, run: int) -> list[BaseException]:
     return errors
 
 
-def test_workers_deciding_at_once_leave_the_grants_a_rebuild_gives(officer):
-    """Several members decide on one case at the same moments, round after round; the
-    grants left are exactly what a rebuild from the decision log gives."""
-    for run in range(RUNS):
-        referral = progressed_referral(officer)
+# Each example is a fresh referral in the same database, which the fixtures set up once.
+@settings(
+    max_examples=RUNS,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(seed=st.integers(min_value=0, max_value=2**32 - 1), hours_later=st.sampled_from(LATER))
+def test_workers_deciding_at_once_leave_the_grants_a_rebuild_gives(officer, seed, hours_later):
+    """Several members record, replace and revoke decisions on one case at the same
+    moments, round after round, in an order Hypothesis draws; the grants left are exactly
+    what a rebuild from the decision log gives, then and after some of them expire."""
+    referral = progressed_referral(officer)
 
-        errors = _decide_in_rounds(referral.pk, run=run)
+    errors = _decide_in_rounds(referral.pk, run=seed)
 
-        assert errors == []
+    assert errors == []
+    assert_grants_match_a_rebuild()
+    assert_onward_grants_rest_on_live_direct_grants(referral.pk)
+    # No task runs as time passes: what expired grants nothing at the next request.
+    with time_machine.travel(timezone.now() + timedelta(hours=hours_later), tick=False):
         assert_grants_match_a_rebuild()
         assert_onward_grants_rest_on_live_direct_grants(referral.pk)
 
