@@ -8,7 +8,16 @@ import datetime
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+)
+from django.db.models.functions import Cast
 
 from audit.event_types import EventType
 from audit.models import AuditEvent, Checkpoint, DecisionReview, SharingDecision, VerificationRun
@@ -148,14 +157,48 @@ def reviews_of(decision: SharingDecision) -> QuerySet[DecisionReview]:
 def case_views_for_auditor(
     *, membership: Membership | None, case_id: uuid.UUID | None = None
 ) -> QuerySet[AuditEvent]:
-    """Who opened which case, when and which categories they were shown, newest first."""
+    """Who was shown which case, when, which categories and through which path, newest
+    first: single-case views, and pages of lists that showed it."""
     membership = _require_auditor(membership)
     events = AuditEvent.objects.filter(
-        type=EventType.CASE_VIEWED, agency__in=_area_agency_ids(membership)
+        type__in=(EventType.CASE_VIEWED, EventType.CASES_LISTED),
+        agency__in=_area_agency_ids(membership),
     )
     if case_id is not None:
-        events = events.filter(target_id=case_id)
+        # A list event names its cases in its payload; its text holds the case's id.
+        events = events.annotate(payload_text=Cast("payload", TextField())).filter(
+            Q(type=EventType.CASE_VIEWED, target_id=case_id)
+            | Q(type=EventType.CASES_LISTED, payload_text__contains=str(case_id))
+        )
     return events.order_by("-seq")
+
+
+@dataclass(frozen=True)
+class CaseShownRecord:
+    """One case as one event showed it: its id, the categories and sources shown."""
+
+    case_id: str
+    categories: list[str]
+    sources: list[str]
+
+
+def cases_shown(event: AuditEvent, *, case_id: uuid.UUID | None = None) -> list[CaseShownRecord]:
+    """The cases a view or list event showed (only `case_id`, when given)."""
+    if event.type == EventType.CASE_VIEWED:
+        payload = event.payload
+        shown = [
+            CaseShownRecord(
+                str(event.target_id), payload.get("categories", []), payload.get("sources", [])
+            )
+        ]
+    else:
+        shown = [
+            CaseShownRecord(case["id"], case["categories"], case["sources"])
+            for case in event.payload.get("cases", [])
+        ]
+    if case_id is not None:
+        shown = [case for case in shown if case.case_id == str(case_id)]
+    return shown
 
 
 def people_and_agencies(events) -> tuple[dict, dict]:

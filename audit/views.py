@@ -15,6 +15,7 @@ from audit.exports import decisions_csv
 from audit.forms import DecisionFilterForm, ReviewForm
 from audit.selectors import (
     case_views_for_auditor,
+    cases_shown,
     chain_status_for_auditor,
     decision_get_for_auditor,
     decision_history,
@@ -107,6 +108,16 @@ def decision_detail(request: HttpRequest, decision_id: uuid.UUID) -> HttpRespons
     )
 
 
+# The paths a read is recorded through (referrals/reads.py), as auditors read them.
+VIA_LABELS = {
+    "page": "Case page",
+    "api": "API, one case",
+    "api_list": "API list",
+    "dashboard": "Referrals list or search",
+    "matching": "Earlier people offered at intake",
+}
+
+
 @require_GET
 @domain_errors_as_http
 def case_views(request: HttpRequest) -> HttpResponse:
@@ -121,7 +132,13 @@ def case_views(request: HttpRequest) -> HttpResponse:
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     users, agencies = people_and_agencies(page.object_list)
     rows = [
-        {"event": event, "user": users.get(event.actor), "agency": agencies.get(event.agency)}
+        {
+            "event": event,
+            "user": users.get(event.actor),
+            "agency": agencies.get(event.agency),
+            "cases": cases_shown(event, case_id=case_uuid),
+            "through": VIA_LABELS.get(event.payload.get("via"), "Web page"),
+        }
         for event in page.object_list
     ]
     return render(

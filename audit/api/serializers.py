@@ -1,7 +1,9 @@
 """API output for the auditors' workspace: decisions and events, never case content."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from audit.selectors import cases_shown
 from audit.vocabulary import Category, ReviewFinding
 from prevent_cases.api_serializers import NamedRefOutput
 
@@ -49,15 +51,28 @@ class ReviewInput(serializers.Serializer):
     note = serializers.CharField(max_length=4000)
 
 
+class CaseShownOutput(serializers.Serializer):
+    case_id = serializers.UUIDField()
+    categories = serializers.ListField(child=serializers.ChoiceField(Category.choices))
+    sources = serializers.ListField(child=serializers.UUIDField())
+
+
 class CaseViewOutput(serializers.Serializer):
+    """One read: a single case (`case.viewed`) or a page of a list (`case.listed`)."""
+
     seq = serializers.IntegerField()
     created_at = serializers.DateTimeField()
+    type = serializers.CharField()
     actor = serializers.UUIDField()
     agency = serializers.UUIDField()
     case_type = serializers.CharField(source="target_type")
-    case_id = serializers.UUIDField(source="target_id")
-    categories = serializers.ListField(source="payload.categories", child=serializers.CharField())
     via = serializers.CharField(source="payload.via")
+    cases = serializers.SerializerMethodField()
+
+    @extend_schema_field(CaseShownOutput(many=True))
+    def get_cases(self, event) -> list[dict]:
+        case_id = self.context.get("case_id")
+        return CaseShownOutput(cases_shown(event, case_id=case_id), many=True).data
 
 
 class VerificationRunOutput(serializers.Serializer):

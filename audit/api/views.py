@@ -126,7 +126,12 @@ class AuditCaseViewListApi(ListAPIView):
             case_id = uuid.UUID(case) if case else None
         except ValueError as error:
             raise ValidationError({"case": ["Enter a case id."]}) from error
+        self.case_id = case_id
         return case_views_for_auditor(membership=self.request.membership, case_id=case_id)
+
+    def get_serializer_context(self) -> dict:
+        # A list event is narrowed to the asked-for case, as on the page.
+        return {**super().get_serializer_context(), "case_id": getattr(self, "case_id", None)}
 
     @extend_schema(parameters=[OpenApiParameter("case", str, description="A case id")])
     def get(self, request: Request, *args, **kwargs) -> Response:

@@ -131,6 +131,29 @@ def test_csv_export_is_recorded_and_defuses_formulas(sign_in, decisions, user, a
     assert event.payload["format"] == "csv"
 
 
+def test_case_views_include_the_lists_that_showed_the_case(sign_in, decisions, user, agency):
+    """An API list that showed the case is a read of it, narrowed to that case; a case it
+    did not show is not named."""
+    case_id = decisions["with"].case_id
+    other = make_referral(user("northby.officer"))
+    share(other, user("northby.officer"), agency("Northby College"))
+    sign_in("northby.health").get("/api/referrals/")
+    auditor = sign_in("northby.auditor")
+
+    text = auditor.get("/audit/case-views/", {"case": str(case_id)}).content.decode()
+    assert "API list" in text
+    assert str(case_id)[:8] in text
+    assert str(other.pk)[:8] not in text
+
+    rows = auditor.get("/api/audit/case-views/", {"case": str(case_id)}).json()["results"]
+    (listed,) = [row for row in rows if row["type"] == "case.listed"]
+    assert listed["via"] == "api_list"
+    assert [case["case_id"] for case in listed["cases"]] == [str(case_id)]
+    assert listed["cases"][0]["categories"] == ["concern", "identity"]
+    unseen = auditor.get("/api/audit/case-views/", {"case": str(other.pk)}).json()["results"]
+    assert [row for row in unseen if row["agency"] == str(agency("Northby NHS Trust").pk)] == []
+
+
 def test_case_views_show_who_read_which_categories(sign_in, decisions):
     case_id = decisions["with"].case_id
     sign_in("northby.health").get(f"/referrals/{case_id}/")
