@@ -120,11 +120,14 @@ def may_share_information(
 
 
 def may_end_decision(
-    membership: MembershipLike | None, *, made_by_own_agency: bool, may_share: bool
+    membership: MembershipLike | None, *, made_by_own_agency: bool, onward: bool
 ) -> bool:
     """Whether the member may supersede or revoke a sharing decision."""
+    if not handles_case_content(membership):
+        return False
     # Only the agency that made a decision may replace or end it...
     if not made_by_own_agency:
         return False
-    # ...and within it, only someone who may still share that information.
-    return may_share
+    # ...through those who may make such a decision there. Whether the agency still holds
+    # the information does not matter: ending a share is never blocked.
+    return membership.role in (PANEL_SHARING_ROLES if onward else ORIGINATOR_SHARING_ROLES)

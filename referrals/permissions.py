@@ -71,27 +71,21 @@ def may_end(membership: Membership | None, decision: SharingDecision, referral: 
     return may_end_decision(
         membership,
         made_by_own_agency=decision.disclosing_agency_id == membership.agency_id,
-        may_share=may_share_source(membership, referral, decision.information_source_id),
+        onward=decision.information_source_id != decision.disclosing_agency_id,
     )
 
 
 def endable_decisions(
     membership: Membership | None, referral: Referral, decisions
 ) -> set[uuid.UUID]:
-    """Of these decisions, the live shares the member may revoke, asking once per source."""
-    allowed_by_source: dict = {}
-    endable = set()
-    for decision in decisions:
-        if decision.action != DecisionAction.SHARE or hasattr(decision, "superseded_by"):
-            continue
-        if membership is None or decision.disclosing_agency_id != membership.agency_id:
-            continue
-        source = decision.information_source_id
-        if source not in allowed_by_source:
-            allowed_by_source[source] = may_end(membership, decision, referral)
-        if allowed_by_source[source]:
-            endable.add(decision.pk)
-    return endable
+    """Of these decisions, the live shares the member may revoke."""
+    return {
+        decision.pk
+        for decision in decisions
+        if decision.action == DecisionAction.SHARE
+        and not hasattr(decision, "superseded_by")
+        and may_end(membership, decision, referral)
+    }
 
 
 def may_log_referrals(membership: Membership | None) -> bool:

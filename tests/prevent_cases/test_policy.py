@@ -100,18 +100,18 @@ def test_who_may_share_information(role, originates, runs_panel, holds, allowed)
     )
 
 
-@pytest.mark.parametrize(
-    ("made_by_own_agency", "may_share", "allowed"),
-    [(True, True, True), (True, False, False), (False, True, False), (False, False, False)],
-)
-def test_only_the_deciding_agency_ends_a_decision(made_by_own_agency, may_share, allowed):
-    assert (
-        policy.may_end_decision(
-            FakeMembership(Role.PANEL_CHAIR),
-            made_by_own_agency=made_by_own_agency,
-            may_share=may_share,
-        )
-        is allowed
+@pytest.mark.parametrize("role", Role.values)
+@pytest.mark.parametrize("made_by_own_agency", [True, False])
+@pytest.mark.parametrize("onward", [True, False])
+def test_only_the_deciding_agency_ends_a_decision(role, made_by_own_agency, onward):
+    """Those who may make such a decision in the agency that made it end it, whether or not
+    the agency still holds the information."""
+    allowed_roles = policy.PANEL_SHARING_ROLES if onward else policy.ORIGINATOR_SHARING_ROLES
+    assert policy.may_end_decision(
+        FakeMembership(role), made_by_own_agency=made_by_own_agency, onward=onward
+    ) is (made_by_own_agency and role in allowed_roles)
+    assert not policy.may_end_decision(
+        FakeMembership(role, is_active=False), made_by_own_agency=True, onward=onward
     )
 
 

@@ -222,3 +222,22 @@ def test_only_the_responsible_panel_transfers_and_a_stale_transfer_conflicts(pro
             actor=chair, membership=chair.membership, referral=stale, to_area=southmere, note=note
         )
     assert progressed.responsibility_changes.count() == 2
+
+
+def test_the_panel_ends_its_onward_share_after_the_police_ended_theirs(progressed, user, agency):
+    """Ending a share is never blocked: once the police withdraw what the panel passed on,
+    the chair can still revoke the panel's own onward decision, so a later share by the
+    police does not bring it back."""
+    officer, chair, probation = (
+        user("northby.officer"),
+        user("northby.chair"),
+        user("northby.probation"),
+    )
+    onward = share(progressed, chair, agency("Northby Probation Service"))
+    _revoke(officer, progressed, SharingDecision.objects.get(receiving_agency=agency(PANEL)))
+
+    _revoke(chair, progressed, onward)
+    share(progressed, officer, agency(PANEL))
+
+    assert _sees(chair, progressed) == {"identity", "concern"}
+    assert _sees(probation, progressed) == frozenset()
