@@ -2,7 +2,7 @@
 
 An administrator sees their own area only: every list is scoped to it, and a page for
 anything outside it answers 404, as a record that does not exist would. Every save goes
-through audit.administration, which checks the area again and writes the change with its
+through audit.services.administration, which checks the area again and writes the change with its
 audit event. These pages live in audit because prevent_cases may not import audit
 (docs/adr/0005-administration-is-audited.md); Django's admin autodiscovery imports this
 module at start-up, after prevent_cases.admin has made the site.
@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
 
-from audit.administration import (
+from audit.services.administration import (
     agencies_for_administrator,
     agency_add,
     agency_change,

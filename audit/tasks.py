@@ -6,7 +6,7 @@ from celery import shared_task
 @shared_task(name="audit.checkpoint_write")
 def checkpoint_write_task() -> int:
     """Sign the chain head. Safe to run twice: a second checkpoint only repeats the first."""
-    from audit.checkpoints import checkpoint_write
+    from audit.record.checkpoints import checkpoint_write
 
     return checkpoint_write().size
 
@@ -14,6 +14,6 @@ def checkpoint_write_task() -> int:
 @shared_task(name="audit.verification_run")
 def verification_run_task(run_id: str) -> str:
     """Verify the chain for a run an auditor asked for; returns the run's status."""
-    from audit.services import verification_run_execute
+    from audit.services.decisions import verification_run_execute
 
     return verification_run_execute(run_id=run_id).status

@@ -1,9 +1,9 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
-from audit.sign_in_views import sign_in, sign_out
+from audit.web.sign_in_views import sign_in, sign_out
 from prevent_cases.admin import admin_site
-from prevent_cases.views import healthz, home
+from prevent_cases.web.views import healthz, home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -8,6 +8,6 @@ class ReferralsConfig(AppConfig):
     def ready(self) -> None:
         # A field of case data with no category would be shown to nobody or, worse, to
         # everybody: refuse to start until every field is placed.
-        from referrals.case_data import check_registry
+        from referrals.rules.case_data import check_registry
 
         check_registry()

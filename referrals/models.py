@@ -9,7 +9,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from audit.vocabulary import Category
 from prevent_cases.models import Agency, Area, BaseModel
-from referrals.vocabulary import Deconfliction, Sector, Sex, SignpostService
+from referrals.rules.vocabulary import Deconfliction, Sector, Sex, SignpostService
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -27,7 +27,7 @@ def category_codename(category: str) -> str:
 
 class Subject(BaseModel):
     """The person referred, as one referral's agency recorded them. Each field belongs to
-    one information category (referrals.case_data) and its source is the agency that owns
+    one information category (referrals.rules.case_data) and its source is the agency that owns
     the referral; another agency sees it only through a live grant.
 
     Each referral has its own Subject row: linking a new referral to an earlier person

@@ -24,9 +24,6 @@ from prevent_cases.policy import (
     sees_item,
     visible_categories,
 )
-from referrals.case_data import categories_of, holding_of
-from referrals.grants import permissions_by_category
-from referrals.matching import Match, normalise, rank
 from referrals.models import (
     ConcernType,
     Referral,
@@ -35,7 +32,10 @@ from referrals.models import (
     ReferralTransition,
     Subject,
 )
-from referrals.workflow import OPEN_STATUSES
+from referrals.rules.case_data import categories_of, holding_of
+from referrals.rules.matching import Match, normalise, rank
+from referrals.rules.workflow import OPEN_STATUSES
+from referrals.services.grants import permissions_by_category
 
 ALL_CATEGORIES = frozenset(Category.values)
 

@@ -7,7 +7,7 @@ from celery import shared_task
 def grants_tidy_task() -> int:
     """Delete grant rows whose expiry has passed. Access already ended at the expiry (the
     selectors filter on it); this only keeps the table small. Safe to run twice."""
-    from referrals.grants import grants_tidy
+    from referrals.services.grants import grants_tidy
 
     return grants_tidy()
 
@@ -15,10 +15,15 @@ def grants_tidy_task() -> int:
 @shared_task(name="referrals.overdue_screening_notify")
 def overdue_screening_notify_task() -> int:
     """Daily: tell agencies about referrals overdue for screening."""
-    from referrals.notifications import overdue_screening_notify
+    from referrals.services.notifications import overdue_screening_notify
 
     return overdue_screening_notify()
 
 
-# Celery's autodiscovery reads tasks.py only; the import task lives beside its service.
-from referrals.tasks_import import import_job_run_task  # noqa: E402, F401
+@shared_task(name="referrals.import_job_run")
+def import_job_run_task(job_id: str) -> str:
+    """Check and import one queued job; returns its status. Safe to run twice: a job runs once,
+    and a run that fails marks its job rejected itself."""
+    from referrals.services.imports import import_job_run
+
+    return import_job_run(job_id=job_id).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals import import_views, intake_views, views
+from referrals.web import import_views, intake_views, views
 
 app_name = "referrals"
 

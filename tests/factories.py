@@ -2,14 +2,14 @@
 
 import datetime
 
-from audit.decision_rules import DecisionInput
+from audit.services.decision_rules import DecisionInput
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.models import Agency, User
 from prevent_cases.policy import WHOLE_CASE
-from referrals.intake import ReferralIntake
 from referrals.models import Referral
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
-from referrals.services import referral_create, referral_share
+from referrals.rules.intake import ReferralIntake
+from referrals.services.case import referral_create, referral_share
+from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 
 JUSTIFICATION = (
     "The panel needs this to assess vulnerability; sharing less would leave the "

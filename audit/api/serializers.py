@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from audit.selectors import cases_shown
 from audit.vocabulary import Category, ReviewFinding
-from prevent_cases.api_serializers import NamedRefOutput
+from prevent_cases.api.serializers import NamedRefOutput
 
 
 class AuditedDecisionOutput(serializers.Serializer):

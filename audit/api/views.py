@@ -19,7 +19,6 @@ from audit.api.serializers import (
     ReviewOutput,
     VerificationRunOutput,
 )
-from audit.forms import DecisionFilterForm
 from audit.selectors import (
     case_views_for_auditor,
     chain_status_for_auditor,
@@ -28,7 +27,8 @@ from audit.selectors import (
     reviews_of,
     verification_run_get,
 )
-from audit.services import decision_review_record, verification_run_request
+from audit.services.decisions import decision_review_record, verification_run_request
+from audit.web.forms import DecisionFilterForm
 from prevent_cases.selectors import agencies_in_area
 
 

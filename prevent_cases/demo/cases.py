@@ -12,15 +12,15 @@ from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from audit.decision_rules import DecisionInput
+from audit.services.decision_rules import DecisionInput
 from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.demo.accounts import DEMO_AREAS
 from prevent_cases.models import Agency, User
-from referrals.intake import ReferralIntake
 from referrals.models import Referral
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
+from referrals.rules.intake import ReferralIntake
 from referrals.selectors import current_concern_types
-from referrals.services import referral_create, referral_decision_revoke, referral_share
+from referrals.services.case import referral_create, referral_decision_revoke, referral_share
+from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 
 REFERRALS_PER_AREA = 60
 SEED = 2026

@@ -55,7 +55,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    "prevent_cases.middleware.MembershipRequiredMiddleware",
+    "prevent_cases.web.middleware.MembershipRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -82,7 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "prevent_cases.context_processors.membership",
+                "prevent_cases.web.context_processors.membership",
             ],
         },
     },
@@ -199,12 +199,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": [
         "rest_framework.permissions.IsAuthenticated",
-        "prevent_cases.api_permissions.HasActiveMembership",
+        "prevent_cases.api.permissions.HasActiveMembership",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "EXCEPTION_HANDLER": "prevent_cases.api_errors.api_exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "prevent_cases.api_pagination.NewestFirstCursorPagination",
+    "EXCEPTION_HANDLER": "prevent_cases.api.errors.api_exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "prevent_cases.api.pagination.NewestFirstCursorPagination",
     "PAGE_SIZE": 25,
 }
 SPECTACULAR_SETTINGS = {

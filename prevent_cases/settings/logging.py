@@ -6,8 +6,8 @@ django-structlog's client-IP logging is switched off, and only the user's UUID i
 
 import structlog
 
-from prevent_cases.log_processors import drop_query_strings
 from prevent_cases.settings.env import env
+from prevent_cases.web.log_processors import drop_query_strings
 
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 

@@ -10,12 +10,12 @@ from audit.vocabulary import (
     LegalBasis,
     Schedule1Condition,
 )
-from prevent_cases.api_serializers import NamedRefOutput
-from referrals.case_data import categories_of, fields_of
+from prevent_cases.api.serializers import NamedRefOutput
 from referrals.models import Referral, Subject
+from referrals.rules.case_data import categories_of, fields_of
+from referrals.rules.vocabulary import Deconfliction, Sector, Sex, SignpostService
+from referrals.rules.workflow import ScreeningOutcome
 from referrals.selectors import VisibleReferral
-from referrals.vocabulary import Deconfliction, Sector, Sex, SignpostService
-from referrals.workflow import ScreeningOutcome
 
 # A related object is named by its code, not its database id.
 FIELD_OVERRIDES = {
@@ -73,7 +73,7 @@ class ReferralOutput(serializers.Serializer):
 
 
 class ReferralCreateInput(serializers.Serializer):
-    """A new referral, with the same rules as the intake pages (referrals.intake)."""
+    """A new referral, with the same rules as the intake pages (referrals.rules.intake)."""
 
     area = serializers.UUIDField()
     received_on = serializers.DateField()

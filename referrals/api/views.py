@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.decision_rules import decision_input_from
+from audit.services.decision_rules import decision_input_from
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.selectors import agency_get
 from referrals.api.serializers import (
@@ -19,17 +19,17 @@ from referrals.api.serializers import (
     SharingDecisionInput,
     SharingDecisionOutput,
 )
-from referrals.intake import ReferralIntake
-from referrals.permissions import shareable_sources
-from referrals.reads import referral_read, referrals_read
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
+from referrals.rules.intake import ReferralIntake
+from referrals.rules.permissions import shareable_sources
 from referrals.selectors import (
     decision_for_referral,
     decisions_for_referral,
     referral_get_for_user,
     referral_list_for_user,
 )
-from referrals.services import referral_create, referral_decision_revoke, referral_share
+from referrals.services.case import referral_create, referral_decision_revoke, referral_share
+from referrals.services.reads import referral_read, referrals_read
+from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 
 
 class ReferralListApi(ListAPIView):

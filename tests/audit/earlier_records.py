@@ -3,10 +3,10 @@ verifies. Each writes rows and events directly, in the shapes of its time."""
 
 from django.utils import timezone
 
-from audit.chain import append_event
 from audit.event_types import EventType
 from audit.models import DecisionReview, SharingDecision, VerificationRun
-from audit.records import decision_hash
+from audit.record.chain import append_event
+from audit.record.records import decision_hash
 from prevent_cases.models import Agency, User
 from referrals.models import Referral
 from tests.factories import JUSTIFICATION

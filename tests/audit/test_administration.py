@@ -4,8 +4,10 @@ with its audit event in one transaction, or not at all."""
 import pytest
 from django.core.exceptions import ValidationError
 
-from audit import administration
-from audit.administration import (
+from audit.event_types import EventType
+from audit.models import AuditEvent
+from audit.services import administration
+from audit.services.administration import (
     agency_add,
     agency_change,
     area_change,
@@ -13,8 +15,6 @@ from audit.administration import (
     user_change,
     user_password_set,
 )
-from audit.event_types import EventType
-from audit.models import AuditEvent
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.roles import AgencyKind, Role

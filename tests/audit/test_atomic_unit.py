@@ -5,13 +5,13 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from audit.canonical import GENESIS_HASH
-from audit.chain import append_event, atomic_unit
 from audit.event_types import EventType
 from audit.models import AuditEvent
-from audit.verification import verify_chain
-from referrals.import_services import import_job_create, import_job_run
+from audit.record.canonical import GENESIS_HASH
+from audit.record.chain import append_event, atomic_unit
+from audit.record.verification import verify_chain
 from referrals.models import Referral
+from referrals.services.imports import import_job_create, import_job_run
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from audit.canonical import GENESIS_HASH, NotCanonical, canonical_bytes, event_hash
-from audit.checkpoints import CheckpointStatement, key_id_for
-from audit.records import (
+from audit.record.canonical import GENESIS_HASH, NotCanonical, canonical_bytes, event_hash
+from audit.record.checkpoints import CheckpointStatement, key_id_for
+from audit.record.records import (
     DECISION_COLUMNS_V1,
     DECISION_COLUMNS_V2,
     REVIEW_COLUMNS,

@@ -5,11 +5,11 @@ import itertools
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from audit.canonical import GENESIS_HASH, event_hash
-from audit.chain import PayloadRejected, append_event
 from audit.event_types import EventType
 from audit.models import AuditEvent
-from audit.verification import verify_chain
+from audit.record.canonical import GENESIS_HASH, event_hash
+from audit.record.chain import PayloadRejected, append_event
+from audit.record.verification import verify_chain
 
 pytestmark = pytest.mark.django_db
 

@@ -6,11 +6,11 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from audit.chain import append_event, atomic_unit
 from audit.event_types import EventType
 from audit.models import AuditEvent
-from audit.services import sign_in_failed_recorded
-from audit.verification import verify_chain
+from audit.record.chain import append_event, atomic_unit
+from audit.record.verification import verify_chain
+from audit.services.decisions import sign_in_failed_recorded
 
 WRITERS = 8
 EVENTS_EACH = 25

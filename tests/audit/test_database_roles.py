@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from audit.chain import append_event
 from audit.event_types import EventType
+from audit.record.chain import append_event
 
 APP_ROLE = "prevent_app_test"
 

@@ -10,12 +10,12 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from audit.canonical import canonical_timestamp
-from audit.checkpoints import checkpoint_write, key_id_for
 from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
-from audit.records import decision_hash
-from audit.services import decision_review_record
+from audit.record.canonical import canonical_timestamp
+from audit.record.checkpoints import checkpoint_write, key_id_for
+from audit.record.records import decision_hash
+from audit.services.decisions import decision_review_record
 from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db

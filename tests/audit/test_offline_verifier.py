@@ -18,10 +18,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit import offline_verifier
-from audit.canonical import event_hash
-from audit.checkpoints import checkpoint_write
 from audit.models import AuditEvent, SharingDecision
-from audit.services import decision_review_record
+from audit.record.canonical import event_hash
+from audit.record.checkpoints import checkpoint_write
+from audit.services.decisions import decision_review_record
 from tests.audit.earlier_records import review_before_hashing, version_1_decision
 from tests.factories import make_referral, share
 from tests.support.triggers import audit_triggers_lifted

@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import AuditEvent, SharingDecision
-from audit.records import decision_hash
+from audit.record.records import decision_hash
 from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.exceptions import AccessDenied, ConflictError
-from referrals.services import referral_decision_revoke
+from referrals.services.case import referral_decision_revoke
 from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db

@@ -8,12 +8,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from audit.canonical import event_hash
-from audit.checkpoints import checkpoint_write
 from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision, VerificationRun
-from audit.records import run_result_hash
-from audit.services import verification_run_execute, verification_run_request
+from audit.record.canonical import event_hash
+from audit.record.checkpoints import checkpoint_write
+from audit.record.records import run_result_hash
+from audit.services.decisions import verification_run_execute, verification_run_request
 from tests.audit.earlier_records import review_before_hashing, run_finished_before_hashing
 from tests.factories import make_referral, share
 from tests.support.triggers import audit_triggers_lifted

@@ -9,7 +9,7 @@ from django.db import connection
 
 from audit.event_types import EventType
 from audit.models import AuditEvent, DecisionReview, SharingDecision
-from audit.records import review_hash
+from audit.record.records import review_hash
 from audit.vocabulary import ConsentStatus, LegalBasis
 from tests.factories import make_referral, share
 from tests.support.triggers import audit_triggers_lifted

@@ -23,7 +23,7 @@ from django.conf import settings  # noqa: E402  (settings exist only after setup
 from django.db import connection  # noqa: E402
 
 from prevent_cases.demo.seed import seed_people  # noqa: E402
-from referrals.services import grants_rebuild_recorded  # noqa: E402
+from referrals.services.case import grants_rebuild_recorded  # noqa: E402
 from tests.bench.chain_check import chain_shape  # noqa: E402
 from tests.bench.database import recreate_and_migrate  # noqa: E402
 from tests.bench.import_stall import PHASES, REQUESTS, run_import_stall  # noqa: E402
@@ -46,7 +46,7 @@ EXPECTED_STATUS = {"open case page": 200, "sign in": 302}
 
 
 def bench_writers() -> None:
-    line("1. Sharing decisions through referrals.services.referral_share")
+    line("1. Sharing decisions through referrals.services.case.referral_share")
     rows = []
     for writers, per_writer in WRITER_RUNS:
         run = run_writers(plan_writers(writers, per_writer))

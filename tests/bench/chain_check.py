@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from audit.canonical import GENESIS_HASH
+from audit.record.canonical import GENESIS_HASH
 
 CHAIN_SHAPE_SQL = """
 SELECT count(*),

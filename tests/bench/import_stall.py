@@ -18,12 +18,12 @@ from time import perf_counter, sleep
 from django.db import connections
 from django.test import Client
 
-import audit.chain
+import audit.record.chain
 from prevent_cases.demo.accounts import DEMO_PASSWORD
 from prevent_cases.models import User
-from referrals.import_services import import_job_create, import_job_run
 from referrals.models import ImportJob
-from referrals.services import referral_create
+from referrals.services.case import referral_create
+from referrals.services.imports import import_job_create, import_job_run
 from tests.factories import intake
 
 COLUMNS = (
@@ -105,32 +105,32 @@ def synthetic_file(rows: int, area_code: str) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-# The two measurements below wrap a step of audit.chain in the benchmark's own process only,
+# The two measurements below wrap a step of audit.record.chain in the benchmark's own process only,
 # to time it where it runs; the code they measure is unchanged.
 
 
 def _timed_batches(batch_seconds: list[float]) -> None:
     """Record how long each batch append takes (lock, head, hashes, insert)."""
-    write_batch = audit.chain._write_batch
+    write_batch = audit.record.chain._write_batch
 
     def timed(batch):
         started = perf_counter()
         write_batch(batch)
         batch_seconds.append(perf_counter() - started)
 
-    audit.chain._write_batch = timed
+    audit.record.chain._write_batch = timed
 
 
 def _timed_lock_waits(lock_waits: list[float]) -> None:
     """Record how long each append waits for the chain lock."""
-    lock_chain_head = audit.chain._lock_chain_head
+    lock_chain_head = audit.record.chain._lock_chain_head
 
     def timed():
         started = perf_counter()
         lock_chain_head()
         lock_waits.append(perf_counter() - started)
 
-    audit.chain._lock_chain_head = timed
+    audit.record.chain._lock_chain_head = timed
 
 
 def _importer(job_id: uuid.UUID, ready, finished, results) -> None:

@@ -1,6 +1,6 @@
 """A long synthetic chain, generated in bulk with COPY rather than through the services.
 
-Every event is hashed with audit.canonical.event_hash and linked to the one before it, so
+Every event is hashed with audit.record.canonical.event_hash and linked to the one before it, so
 the chain is one audit_verify must accept. Payloads carry ids and codes only, in the shapes
 the services write; none of these event types has a decision row to match.
 """
@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 from django.db import connection, transaction
 
-from audit.canonical import GENESIS_HASH, event_hash
 from audit.event_types import EventType
+from audit.record.canonical import GENESIS_HASH, event_hash
 from audit.vocabulary import Category
 from prevent_cases.models import Membership
 from referrals.models import Referral

@@ -8,7 +8,7 @@ from time import perf_counter
 from django.conf import settings
 from django.db import connection
 
-from audit.verification import (
+from audit.record.verification import (
     verify_chain,
 )
 

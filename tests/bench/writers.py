@@ -1,7 +1,7 @@
 """Recording sharing decisions through the real service from several writer processes.
 
 Each writer is a separate OS process with its own database connection (fork after every
-connection is closed), calling referrals.services.referral_share exactly as a web or worker
+connection is closed), calling referrals.services.case.referral_share exactly as a web or worker
 process would: validate, insert the decision, append its event under the chain lock,
 recompute the receiving agency's grants, commit.
 """
@@ -17,9 +17,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connections
 
 from prevent_cases.models import Agency, User
-from referrals.intake import ReferralIntake
 from referrals.models import Referral
-from referrals.services import referral_create, referral_share
+from referrals.rules.intake import ReferralIntake
+from referrals.services.case import referral_create, referral_share
 from tests.factories import decision_input
 
 # Writers alternate between the two demo areas, each as that area's Prevent officer.

@@ -8,12 +8,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from audit.exports import COLUMNS
-from audit.read_events import CaseShown, case_viewed_recorded
+from audit.services.exports import COLUMNS
+from audit.services.read_events import CaseShown, case_viewed_recorded
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.models import Agency, User
-from referrals.grants import CASE_TYPE
 from referrals.models import Referral
+from referrals.services.grants import CASE_TYPE
 from tests.browser.accessibility import assert_no_axe_violations, assert_one_h1
 from tests.browser.journeys import sign_in
 from tests.factories import make_referral, share

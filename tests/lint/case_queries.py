@@ -2,7 +2,7 @@
 
 Case data reaches views, API views, forms, admin and template tags only through the
 selectors, which apply the access policy. The models of case data come from the case-data
-registry (referrals/case_data.py), so a model added there is checked here at once
+registry (referrals/rules/case_data.py), so a model added there is checked here at once
 (docs/how-to/add-a-sensitive-model.md); the record's own models are listed below.
 
 Run: python -m tests.lint.case_queries
@@ -26,13 +26,13 @@ def sensitive_models() -> tuple[str, ...]:
     # The registry is read from the models themselves, so the lint loads Django first.
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "prevent_cases.settings.test")
     django.setup()
-    from referrals.case_data import sensitive_model_names
+    from referrals.rules.case_data import sensitive_model_names
 
     return (*sensitive_model_names(), "ReferralGrant", *RECORD_MODELS)
 
 
 INTERFACE_SUFFIXES = ("views.py", "forms.py", "admin.py")
-INTERFACE_DIRS = ("api", "templatetags")
+INTERFACE_DIRS = ("api", "templatetags", "web")
 
 
 def pattern() -> re.Pattern:

@@ -8,8 +8,8 @@ import uuid
 from django.db import transaction
 from django.utils import timezone
 
-from referrals.grants import GrantDifference, grants_rebuild
 from referrals.models import ReferralGrant
+from referrals.services.grants import GrantDifference, grants_rebuild
 
 # One grant row, readable in a failure message: (referral, agency, category, source agency,
 # scope, supporting decision, expiry).

@@ -13,15 +13,15 @@ from html.parser import HTMLParser
 
 import pytest
 
-from audit.exports import COLUMNS
 from audit.models import SharingDecision
+from audit.services.exports import COLUMNS
 from audit.vocabulary import Category, ConsentStatus
 from prevent_cases.demo.accounts import DEMO_PASSWORD
 from prevent_cases.roles import AgencyKind, Role
 from prevent_cases.services import agency_create, user_create_with_membership
 from referrals.api.serializers import CATEGORY_BLOCKS
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
-from referrals.services import referral_decision_revoke
+from referrals.services.case import referral_decision_revoke
+from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 from tests.factories import JUSTIFICATION, make_referral, share
 
 pytestmark = pytest.mark.django_db

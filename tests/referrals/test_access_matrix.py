@@ -8,7 +8,7 @@ import time_machine
 from django.utils import timezone
 
 from audit.vocabulary import Category
-from referrals.services import referral_decision_revoke
+from referrals.services.case import referral_decision_revoke
 from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db

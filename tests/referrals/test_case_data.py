@@ -7,8 +7,8 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 
-from referrals import case_data
 from referrals.models import Subject
+from referrals.rules import case_data
 
 
 @pytest.mark.parametrize("app_label", case_data.CASE_APPS)

@@ -25,11 +25,11 @@ from audit.models import SharingDecision
 from audit.vocabulary import Category, DecisionAction
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Agency, User
-from referrals import grants
 from referrals.models import Referral
-from referrals.screening import PANEL_CATEGORIES, referral_start_screening
 from referrals.selectors import holdings
-from referrals.services import grants_rebuild_recorded, referral_decision_revoke
+from referrals.services import grants
+from referrals.services.case import grants_rebuild_recorded, referral_decision_revoke
+from referrals.services.screening import PANEL_CATEGORIES, referral_start_screening
 from tests.factories import make_referral, progress_to_channel, progressed_referral, share
 from tests.referrals.grant_checks import (
     assert_grants_match_a_rebuild,

@@ -10,10 +10,10 @@ from faker import Faker
 
 from audit.event_types import EventType
 from audit.models import AuditEvent
-from referrals import import_services
-from referrals.csv_import import MAX_FILE_BYTES
-from referrals.import_services import import_job_create, import_job_run
 from referrals.models import ImportJob, Referral, Subject
+from referrals.rules.csv_import import MAX_FILE_BYTES
+from referrals.services import imports as import_services
+from referrals.services.imports import import_job_create, import_job_run
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from audit.vocabulary import Category
 from prevent_cases.exceptions import NotFound
 from referrals.models import ReferralGrant
 from referrals.selectors import referral_get_for_user, referral_list_for_user
-from referrals.services import referral_decision_revoke
+from referrals.services.case import referral_decision_revoke
 from referrals.tasks import grants_tidy_task
 from tests.factories import make_referral, progressed_referral, share
 from tests.referrals.grant_checks import assert_grants_match_a_rebuild

@@ -454,7 +454,7 @@ def test_refusal_from_the_service_is_shown_with_the_page_that_fixes_it(
     def refuse(**_):
         raise ValidationError({"postcode": ["Enter a real postcode."]})
 
-    monkeypatch.setattr("referrals.intake_views.referral_create", refuse)
+    monkeypatch.setattr("referrals.web.intake_views.referral_create", refuse)
     response = officer_client.post(CHECK)
 
     page = response.content.decode()

@@ -5,7 +5,7 @@ import pytest
 
 from audit.vocabulary import Category
 from referrals.models import Referral, Subject
-from referrals.services import referral_decision_revoke
+from referrals.services.case import referral_decision_revoke
 from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db

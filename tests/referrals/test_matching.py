@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from referrals.matching import normalise, rank
+from referrals.rules.matching import normalise, rank
 from referrals.selectors import subject_matches_for_user
 from tests.factories import make_referral, share
 

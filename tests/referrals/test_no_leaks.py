@@ -2,7 +2,7 @@
 page, API response and export they can reach, is shown a marker only where its category
 of the police's information was shared with their agency (or their agency logged it).
 
-The markers come from the case-data registry (referrals.case_data), so a field added to a
+The markers come from the case-data registry (referrals.rules.case_data), so a field added to a
 category later is marked, and checked, without changing this file. A field the test cannot
 fill fails `test_every_item_of_case_data_carries_its_marker` until it is taught how.
 """
@@ -20,12 +20,12 @@ from audit.vocabulary import Category, ConsentStatus
 from prevent_cases.demo.accounts import demo_sign_ins
 from prevent_cases.roles import Role
 from referrals.api.serializers import CATEGORY_BLOCKS
-from referrals.case_data import REGISTRY
-from referrals.intake import ReferralIntake
 from referrals.models import Referral, ReferralTransition, Subject
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
+from referrals.rules.case_data import REGISTRY
+from referrals.rules.intake import ReferralIntake
 from referrals.selectors import current_concern_types
-from referrals.services import referral_create, referral_decision_revoke
+from referrals.services.case import referral_create, referral_decision_revoke
+from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 from tests.factories import share
 
 pytestmark = pytest.mark.django_db

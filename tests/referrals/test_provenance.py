@@ -12,10 +12,10 @@ from audit.models import SharingDecision
 from audit.vocabulary import Category
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Area
-from referrals.grants import grants_rebuild
 from referrals.models import ReferralResponsibility
 from referrals.selectors import referral_get_for_user
-from referrals.services import referral_decision_revoke, referral_transfer
+from referrals.services.case import referral_decision_revoke, referral_transfer
+from referrals.services.grants import grants_rebuild
 from tests.factories import progressed_referral, share
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from audit.event_types import EventType
 from audit.models import AuditEvent
-from audit.read_events import REPEAT_VIEW_SECONDS
+from audit.services.read_events import REPEAT_VIEW_SECONDS
 from audit.vocabulary import Category
 from tests.factories import make_referral, share
 

@@ -9,9 +9,9 @@ from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
 from prevent_cases.exceptions import AccessDenied, TransitionNotAllowed
 from referrals.models import ReferralStatus
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
+from referrals.rules.timeliness import working_days_between
 from referrals.selectors import referral_get_for_user
-from referrals.timeliness import working_days_between
+from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 from tests.factories import make_referral
 
 pytestmark = pytest.mark.django_db

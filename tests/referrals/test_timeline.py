@@ -4,7 +4,7 @@ category they belong to: a screening outcome's rationale is screening informatio
 import pytest
 
 from audit.vocabulary import Category
-from referrals.screening import ScreeningInput, referral_screen, referral_start_screening
+from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 from tests.factories import make_referral, share
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ import pytest
 from prevent_cases.exceptions import TransitionNotAllowed
 from prevent_cases.roles import Role
 from referrals.models import ReferralStatus
-from referrals.workflow import TRANSITIONS, ScreeningEvent, allowed_events, next_status
+from referrals.rules.workflow import TRANSITIONS, ScreeningEvent, allowed_events, next_status
 
 
 @pytest.mark.parametrize("status", ReferralStatus.values)

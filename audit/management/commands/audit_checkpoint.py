@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from audit.checkpoints import checkpoint_dir, checkpoint_write
+from audit.record.checkpoints import checkpoint_dir, checkpoint_write
 
 
 class Command(BaseCommand):

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.bundles import RangeRefused, bundle_export
+from audit.record.bundles import RangeRefused, bundle_export
 
 
 class Command(BaseCommand):

@@ -2,8 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.checkpoints import read_checkpoint_files, stored_checkpoints
-from audit.verification import verify_chain
+from audit.record.checkpoints import read_checkpoint_files, stored_checkpoints
+from audit.record.verification import verify_chain
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from django.core.management.base import BaseCommand, CommandError
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import User
 from prevent_cases.selectors import membership_for_user
-from referrals.csv_import import MAX_FILE_BYTES, RowError
-from referrals.import_services import import_file_check, import_job_create, import_job_run
 from referrals.models import ImportJob
+from referrals.rules.csv_import import MAX_FILE_BYTES, RowError
+from referrals.services.imports import import_file_check, import_job_create, import_job_run
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from referrals.services import grants_rebuild_recorded
+from referrals.services.case import grants_rebuild_recorded
 
 
 class Command(BaseCommand):

@@ -16,7 +16,7 @@ from django.apps import apps
 from django.core.management.commands.flush import Command as FlushCommand
 from django.db import connections
 
-from referrals.grants import permissions_by_category
+from referrals.services.grants import permissions_by_category
 from tests.support.triggers import audit_triggers_lifted
 
 REFERENCE_DATA_MIGRATIONS = ("referrals.migrations.0002_concern_types_and_age_bands",)

@@ -1,0 +1,178 @@
+"""The canonical form of an audit event and of a sharing decision, and their hashes.
+
+Written down in docs/audit-chain.md with test vectors that this module and the offline
+verifier (audit/offline_verifier.py) both pass. JSON with keys sorted, separators "," and
+":", UTF-8, no floats; timestamps as YYYY-MM-DDTHH:MM:SS.ffffffZ in UTC; UUIDs lowercase
+with hyphens; every field present (null, never absent).
+"""
+
+import datetime
+import functools
+import hashlib
+import json
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from json.encoder import encode_basestring
+from typing import Any
+
+GENESIS_HASH = "0" * 64
+
+EVENT_FIELDS = (
+    "seq",
+    "created_at",
+    "type",
+    "actor",
+    "agency",
+    "target_type",
+    "target_id",
+    "payload",
+    "prev_hash",
+)
+
+
+class NotCanonical(ValueError):
+    """A value that has no canonical form (a float, a naive time, an unknown type)."""
+
+
+def canonical_timestamp(value: datetime.datetime) -> str:
+    if value.tzinfo is None:
+        raise NotCanonical("timestamps must be timezone-aware")
+    return value.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def canonical_value(value: Any) -> Any:
+    """Turn a Python value into the JSON-ready value the canonical form uses."""
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        raise NotCanonical("floats have no canonical form; use integers or strings")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, datetime.datetime):
+        return canonical_timestamp(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(key): canonical_value(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [canonical_value(item) for item in value]
+    raise NotCanonical(f"no canonical form for {type(value).__name__}")
+
+
+def canonical_bytes(record: Mapping[str, Any]) -> bytes:
+    return json.dumps(
+        canonical_value(record), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+    ).encode("utf-8")
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def event_hash(event: Mapping[str, Any]) -> str:
+    """The hash of an event: SHA-256 of the canonical bytes of every field but `hash`."""
+    return sha256_hex(canonical_bytes({field: event[field] for field in EVENT_FIELDS}))
+
+
+# The fast paths for linking a batch of events (EventBody) and for verifying on PostgreSQL,
+# which renders UUIDs and UTC timestamps in their canonical text itself: the canonical form
+# is filled into a template whose keys are already in sorted order, with no dict or datetime
+# per event. It must give exactly the bytes canonical_bytes gives; the test vectors, the
+# tamper tests and verification on SQLite (which takes the canonical_bytes path) hold both
+# to that.
+EVENT_TEMPLATE = (
+    '{"actor":%s,"agency":%s,"created_at":"%s","payload":%s,"prev_hash":"%s","seq":%d,'
+    '"target_id":%s,"target_type":%s,"type":%s}'
+)
+# Distinct payloads are few (a case view names a handful of categories and one path), so
+# their canonical text is cached by the database's text for them; the bound keeps memory
+# flat when payloads are unique.
+PAYLOAD_CACHE_SIZE = 4096
+
+
+def _refuse_float(text: str):
+    raise NotCanonical(f"floats have no canonical form: {text}")
+
+
+_parse_payload = json.JSONDecoder(parse_float=_refuse_float).decode
+_encode_sorted = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+@functools.lru_cache(maxsize=PAYLOAD_CACHE_SIZE)
+def canonical_payload_text(stored_json: str) -> str:
+    return _encode_sorted(_parse_payload(stored_json))
+
+
+def _string_or_null(text: str | None) -> str:
+    return "null" if text is None else encode_basestring(text)
+
+
+@dataclass(frozen=True)
+class EventBody:
+    """An event's canonical text but for its place in the chain (seq, created_at and
+    prev_hash), rendered once, before the chain is locked, so that linking a batch of events
+    under the lock costs one template fill and one SHA-256 each."""
+
+    type: str
+    actor: str
+    agency: str
+    target_type: str
+    target_id: str
+    payload: str  # the payload's canonical JSON text
+
+    def placed_hash(self, *, seq: int, created_at: str, prev_hash: str) -> str:
+        """The event's hash once it is placed at `seq` after `prev_hash`."""
+        canonical = EVENT_TEMPLATE % (
+            self.actor,
+            self.agency,
+            created_at,
+            self.payload,
+            prev_hash,
+            seq,
+            self.target_id,
+            self.target_type,
+            self.type,
+        )
+        return sha256_hex(canonical.encode("utf-8"))
+
+
+def event_body(
+    *,
+    event_type: str,
+    actor: uuid.UUID | None,
+    agency: uuid.UUID | None,
+    target_type: str,
+    target_id: uuid.UUID | None,
+    payload: Mapping[str, Any],
+) -> EventBody:
+    """Render the parts of an event that do not depend on its place; `payload` is already in
+    canonical values (audit.record.chain checks and converts it)."""
+    return EventBody(
+        type=encode_basestring(event_type),
+        actor=_string_or_null(canonical_value(actor)),
+        agency=_string_or_null(canonical_value(agency)),
+        target_type=encode_basestring(target_type),
+        target_id=_string_or_null(canonical_value(target_id)),
+        payload=_encode_sorted(payload),
+    )
+
+
+def event_hash_from_text(row: tuple) -> str:
+    """The hash of an event read as text: (seq, created_at, type, actor, agency,
+    target_type, target_id, payload, prev_hash, ...) with created_at already formatted."""
+    seq, created_at, kind, actor, agency, target_type, target_id, payload, prev_hash = row[:9]
+    canonical = EVENT_TEMPLATE % (
+        _string_or_null(actor),
+        _string_or_null(agency),
+        created_at,
+        canonical_payload_text(payload),
+        prev_hash,
+        seq,
+        _string_or_null(target_id),
+        encode_basestring(target_type),
+        encode_basestring(kind),
+    )
+    return sha256_hex(canonical.encode("utf-8"))

@@ -1,0 +1,209 @@
+"""Forms for referral pages. They parse input; the services decide what is allowed."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+
+from audit.services.decision_rules import DecisionInput, decision_input_from
+from audit.vocabulary import (
+    LEGAL_BASIS_HELP,
+    Category,
+    ConsentStatus,
+    DecisionAction,
+    LegalBasis,
+    Schedule1Condition,
+)
+from prevent_cases.dates import UK_DATE_FORMATS
+from prevent_cases.models import Agency
+from referrals.rules.vocabulary import Deconfliction, SignpostService
+from referrals.rules.workflow import ScreeningOutcome
+from referrals.selectors import DashboardFilters
+from referrals.services.screening import ScreeningInput
+
+
+class SharingDecisionForm(forms.Form):
+    # The service speaks of the expiry as a moment; the form asks for a day.
+    service_field_names = {"expires_at": "expires_on"}
+
+    receiving_agency = forms.ModelChoiceField(
+        queryset=Agency.objects.none(),
+        label="Which agency is this decision about?",
+        empty_label="Choose an agency",
+        error_messages={"required": "Choose the agency this decision is about."},
+    )
+    action = forms.ChoiceField(
+        choices=[(DecisionAction.SHARE, "Share"), (DecisionAction.WITHHOLD, "Withhold")],
+        label="Is the information shared or withheld?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether the information is shared or withheld."},
+    )
+    categories = forms.MultipleChoiceField(
+        choices=[],
+        label="What information?",
+        help_text="Only what the receiving agency needs. Select all that apply.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one category of information."},
+    )
+    purpose = forms.CharField(
+        label="Why? The purpose and the outcome expected",
+        widget=forms.Textarea,
+        error_messages={"required": "Say why: the purpose of sharing and the outcome expected."},
+    )
+    legal_basis = forms.ChoiceField(
+        choices=LegalBasis.choices,
+        label="On what legal basis?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the legal basis for this decision."},
+    )
+    legal_basis_other = forms.CharField(
+        label="If other, state the legal basis", required=False, widget=forms.Textarea
+    )
+    schedule1_condition = forms.ChoiceField(
+        choices=Schedule1Condition.choices,
+        required=False,
+        label="Data Protection Act 2018 Schedule 1 condition",
+        help_text="Needed for health or criminal justice information shared as a public task.",
+    )
+    consent_status = forms.ChoiceField(
+        choices=ConsentStatus.choices,
+        label="Consent",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Say whether consent was given, refused or not sought."},
+    )
+    consent_reason = forms.CharField(
+        label="If consent was refused or not sought, why is the information still shared?",
+        required=False,
+        widget=forms.Textarea,
+    )
+    justification = forms.CharField(
+        label="Why is this necessary and proportionate?",
+        help_text="Record the reasons whether you share or withhold.",
+        widget=forms.Textarea,
+        error_messages={"required": "Explain why this is necessary and proportionate."},
+    )
+    expires_on = forms.DateField(
+        label="Expiry date (optional)",
+        help_text="Access ends at the start of this day. For example, 31/03/2027.",
+        required=False,
+        input_formats=UK_DATE_FORMATS,
+        error_messages={"invalid": "Enter the expiry date as a real date, like 31/03/2027."},
+    )
+
+    def __init__(self, *args, agencies, held_categories: frozenset[str], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_agency"].queryset = agencies
+        self.fields["categories"].choices = [
+            (code, label) for code, label in Category.choices if code in held_categories
+        ]
+        self.legal_basis_help = LEGAL_BASIS_HELP
+
+    def decision_input(self) -> DecisionInput:
+        data = self.cleaned_data
+        expires_on: datetime.date | None = data.get("expires_on")
+        expires_at = (
+            timezone.make_aware(datetime.datetime.combine(expires_on, datetime.time.min))
+            if expires_on
+            else None
+        )
+        return decision_input_from({**data, "expires_at": expires_at})
+
+
+class RevokeDecisionForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is this sharing being revoked?",
+        widget=forms.Textarea,
+        error_messages={"required": "Explain why the sharing is being revoked."},
+    )
+
+
+STATUS_TABS = [
+    ("open", "Open"),
+    ("received", "Received"),
+    ("screening", "Screening"),
+    ("closed", "Closed"),
+    ("progressed", "Progressed to Channel"),
+    ("all", "All"),
+]
+
+
+class DashboardFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="A reference, a name, or a date of birth like 17/05/2009",
+    )
+    status = forms.ChoiceField(choices=STATUS_TABS, required=False, label="Status")
+    overdue_only = forms.BooleanField(required=False, label="Only overdue for screening")
+
+    def filters(self) -> DashboardFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return DashboardFilters(
+            status=data.get("status") or "open",
+            overdue_only=data.get("overdue_only", False),
+            query=data.get("q", ""),
+        )
+
+
+class ScreeningForm(forms.Form):
+    """Parses the screening outcome. Every rule lives in the service, which reports all
+    missing answers at once, so no field is required here."""
+
+    deconfliction = forms.ChoiceField(
+        required=False,
+        choices=[(code, label) for code, label in Deconfliction.choices if code != "not_checked"],
+        widget=forms.RadioSelect,
+        label="Deconfliction: is the person part of a live counter-terrorism investigation?",
+        help_text="Record the status only. Never record any detail of an investigation.",
+    )
+    notes = forms.CharField(
+        label="Assessment notes",
+        widget=forms.Textarea,
+        required=False,
+        help_text="Information gathered and what it shows.",
+    )
+    outcome = forms.ChoiceField(
+        choices=ScreeningOutcome.choices,
+        widget=forms.RadioSelect,
+        label="Outcome",
+        error_messages={"required": "Choose the outcome of screening."},
+    )
+    signposted_to = forms.ChoiceField(
+        choices=[("", "Choose a service"), *SignpostService.choices],
+        required=False,
+        label="If signposted, to which service?",
+    )
+    rationale = forms.CharField(label="Why this outcome?", widget=forms.Textarea, required=False)
+    consent_status = forms.ChoiceField(
+        choices=[("", "Choose"), *ConsentStatus.choices],
+        required=False,
+        label="If progressing to Channel: consent to share with the panel",
+    )
+    consent_reason = forms.CharField(
+        label="If consent was refused or not sought, why share with the panel anyway?",
+        widget=forms.Textarea,
+        required=False,
+    )
+    sharing_justification = forms.CharField(
+        label="If progressing to Channel: why is sharing with the panel necessary and "
+        "proportionate?",
+        widget=forms.Textarea,
+        required=False,
+    )
+
+    # The sharing decision made on progress names its justification "justification".
+    service_field_names = {"justification": "sharing_justification"}
+
+    def screening_input(self) -> ScreeningInput:
+        data = self.cleaned_data
+        return ScreeningInput(
+            deconfliction=data["deconfliction"],
+            notes=data["notes"],
+            outcome=data["outcome"],
+            rationale=data["rationale"],
+            signposted_to=data["signposted_to"],
+            consent_status=data["consent_status"],
+            consent_reason=data["consent_reason"],
+            sharing_justification=data["sharing_justification"],
+        )
