@@ -73,6 +73,20 @@ def share_url(live_server, referral: Referral) -> str:
     return f"{live_server.url}/referrals/{referral.pk}/sharing/new/"
 
 
+def answer_the_rest_and_record(page: Page) -> None:
+    """Answer the decision form's why, legal basis, consent and justification, and submit."""
+    page.get_by_label("Why? The purpose and the outcome expected").fill(PURPOSE)
+    group(page, "On what legal basis?").get_by_label(
+        "Counter-Terrorism and Security Act 2015 ss.36-38"
+    ).check()
+    group(page, "Consent").get_by_label("Consent not sought").check()
+    page.get_by_label(
+        "If consent was refused or not sought, why is the information still shared?"
+    ).fill(CONSENT_REASON)
+    page.get_by_label("Why is this necessary and proportionate?").fill(JUSTIFICATION)
+    page.get_by_role("button", name="Record decision").click()
+
+
 def group(page: Page, legend: str):
     """The fieldset of radios or checkboxes whose legend is `legend`."""
     return page.get_by_role("group", name=legend, exact=True)
@@ -182,16 +196,7 @@ def test_officer_records_and_then_revokes_a_sharing_decision(
     information = group(page, "What information?")
     information.get_by_label("Identity and contact").check()
     information.get_by_label("Concern narrative").check()
-    page.get_by_label("Why? The purpose and the outcome expected").fill(PURPOSE)
-    group(page, "On what legal basis?").get_by_label(
-        "Counter-Terrorism and Security Act 2015 ss.36-38"
-    ).check()
-    group(page, "Consent").get_by_label("Consent not sought").check()
-    page.get_by_label(
-        "If consent was refused or not sought, why is the information still shared?"
-    ).fill(CONSENT_REASON)
-    page.get_by_label("Why is this necessary and proportionate?").fill(JUSTIFICATION)
-    page.get_by_role("button", name="Record decision").click()
+    answer_the_rest_and_record(page)
 
     # Then they are back on the referral, told it worked, and the decision is listed
     expect(page).to_have_url(detail_url(live_server, referral))
@@ -374,16 +379,7 @@ def test_chair_passes_on_what_the_police_shared_and_the_police_see_it(
     )
     group(page, "Is the information shared or withheld?").get_by_label("Share").check()
     information.get_by_label("Identity and contact").check()
-    page.get_by_label("Why? The purpose and the outcome expected").fill(PURPOSE)
-    group(page, "On what legal basis?").get_by_label(
-        "Counter-Terrorism and Security Act 2015 ss.36-38"
-    ).check()
-    group(page, "Consent").get_by_label("Consent not sought").check()
-    page.get_by_label(
-        "If consent was refused or not sought, why is the information still shared?"
-    ).fill(CONSENT_REASON)
-    page.get_by_label("Why is this necessary and proportionate?").fill(JUSTIFICATION)
-    page.get_by_role("button", name="Record decision").click()
+    answer_the_rest_and_record(page)
 
     row = page.get_by_role("row").filter(has_text="Northby Probation Service")
     expect(row).to_contain_text("passed on by Northby Council Channel Team")
