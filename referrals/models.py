@@ -9,7 +9,7 @@ from guardian.models import GroupObjectPermissionBase
 
 from audit.vocabulary import Category
 from prevent_cases.models import Agency, Area, BaseModel
-from referrals.rules.vocabulary import Deconfliction, Sector, Sex, SignpostService
+from referrals.rules.vocabulary import Deconfliction, ScreeningOutcome, Sector, Sex, SignpostService
 
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -187,7 +187,9 @@ class Referral(BaseModel):
         max_length=16, choices=Deconfliction.choices, default=Deconfliction.NOT_CHECKED
     )
     screening_notes = models.TextField(blank=True, default="")
-    outcome = models.CharField(max_length=24, blank=True, default="")
+    outcome = models.CharField(
+        max_length=24, choices=ScreeningOutcome.choices, blank=True, default=""
+    )
     signposted_to = models.CharField(
         max_length=32, choices=SignpostService.choices, blank=True, default=""
     )

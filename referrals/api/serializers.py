@@ -13,8 +13,7 @@ from audit.vocabulary import (
 from prevent_cases.api.serializers import NamedRefOutput
 from referrals.models import Referral, Subject
 from referrals.rules.case_data import categories_of, fields_of
-from referrals.rules.vocabulary import Deconfliction, Sector, Sex, SignpostService
-from referrals.rules.workflow import ScreeningOutcome
+from referrals.rules.vocabulary import Deconfliction, ScreeningOutcome, Sector, Sex, SignpostService
 from referrals.selectors import VisibleReferral
 
 # A related object is named by its code, not its database id.

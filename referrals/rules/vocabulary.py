@@ -43,3 +43,10 @@ class SignpostService(models.TextChoices):
     HOUSING = "housing", "Housing"
     EDUCATION = "education", "Education"
     OTHER = "other", "Other service"
+
+
+class ScreeningOutcome(models.TextChoices):
+    NO_FURTHER_ACTION = "no_further_action", "No further action"
+    SIGNPOSTED = "signposted", "Signposted to other services"
+    POLICE_LED = "police_led", "Managed by police (police-led partnership)"
+    CHANNEL = "channel", "Progressed to the local authority for a Channel panel"

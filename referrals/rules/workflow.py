@@ -10,19 +10,13 @@ from django.db import models
 from prevent_cases.exceptions import TransitionNotAllowed
 from prevent_cases.roles import Role
 from referrals.models import ReferralStatus
+from referrals.rules.vocabulary import ScreeningOutcome
 
 
 class ScreeningEvent(models.TextChoices):
     START = "start_screening", "Start screening"
     CLOSE = "close", "Close with an outcome"
     PROGRESS = "progress", "Progress to the local authority for Channel"
-
-
-class ScreeningOutcome(models.TextChoices):
-    NO_FURTHER_ACTION = "no_further_action", "No further action"
-    SIGNPOSTED = "signposted", "Signposted to other services"
-    POLICE_LED = "police_led", "Managed by police (police-led partnership)"
-    CHANNEL = "channel", "Progressed to the local authority for a Channel panel"
 
 
 @dataclass(frozen=True)

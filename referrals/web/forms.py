@@ -16,8 +16,7 @@ from audit.vocabulary import (
 )
 from prevent_cases.dates import UK_DATE_FORMATS
 from prevent_cases.models import Agency
-from referrals.rules.vocabulary import Deconfliction, SignpostService
-from referrals.rules.workflow import ScreeningOutcome
+from referrals.rules.vocabulary import Deconfliction, ScreeningOutcome, SignpostService
 from referrals.selectors import DashboardFilters
 from referrals.services.screening import ScreeningInput
 

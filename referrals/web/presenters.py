@@ -9,12 +9,9 @@ from django.utils.formats import date_format
 from audit.vocabulary import Category
 from referrals.models import Referral, Subject
 from referrals.rules.case_data import fields_of
-from referrals.rules.workflow import ScreeningOutcome
 from referrals.selectors import VisibleReferral
 
 NOT_RECORDED = "Not recorded"
-# Fields holding a workflow code whose labels live with the workflow, not on the model.
-CODE_LABELS = {(Referral, "outcome"): ScreeningOutcome}
 
 
 @dataclass(frozen=True)
@@ -34,9 +31,6 @@ def _display(row: models.Model, field: models.Field) -> str:
     value = getattr(row, field.name)
     if field.choices and value not in (None, ""):
         return str(getattr(row, f"get_{field.name}_display")())
-    labels = CODE_LABELS.get((type(row), field.name))
-    if labels is not None and value in labels.values:
-        return str(labels(value).label)
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if value is None or value in ("", []):
