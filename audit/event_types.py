@@ -19,8 +19,29 @@ class EventType(models.TextChoices):
         "referral.responsibility_changed",
         "Responsible panel changed",
     )
+    PANEL_CASE_OPENED = "panel_case.opened", "Referral accepted as a panel case"
     PANEL_CASE_STAGE_CHANGED = "panel_case.stage_changed", "Panel case stage changed"
     PANEL_DECISION = "panel.decision", "Panel decision recorded"
+    PANEL_MEMBER_ADDED = "panel_case.member_added", "Agency added to the panel for a case"
+    INFORMATION_REQUESTED = "information_request.sent", "Information requested from a partner"
+    INFORMATION_REQUEST_ANSWERED = "information_request.answered", "Information request answered"
+    CONTRIBUTION_RECORDED = "contribution.recorded", "Partner information recorded"
+    MEETING_SCHEDULED = "meeting.scheduled", "Panel meeting scheduled"
+    MEETING_ATTENDANCE_RECORDED = "meeting.attendance_recorded", "Meeting attendance recorded"
+    AGENDA_BUILT = "meeting.agenda_built", "Meeting agenda built"
+    PAPERS_CONFIRMED = "meeting.papers_confirmed", "Meeting papers' sharing confirmed"
+    MEETING_CLOSED = "meeting.closed", "Meeting closed"
+    PANEL_ACTION_SET = "panel_action.set", "Panel action set"
+    PANEL_ACTION_DONE = "panel_action.done", "Panel action completed"
+    ASSESSMENT_STARTED = "assessment.started", "Vulnerability assessment started"
+    ASSESSMENT_ENTRY_RECORDED = "assessment.entry_recorded", "Assessment entry recorded"
+    ASSESSMENT_AGREED = "assessment.agreed", "Vulnerability assessment agreed"
+    ASSESSMENT_FRAMEWORK_LOADED = "assessment_framework.loaded", "Assessment framework loaded"
+    CONSENT_RECORDED = "consent.recorded", "Consent recorded"
+    SUPPORT_PLAN_RECORDED = "support_plan.recorded", "Support plan recorded"
+    INTERVENTION_ASSIGNED = "intervention.assigned", "Intervention assigned"
+    POST_EXIT_REVIEW_RECORDED = "post_exit_review.recorded", "Post-exit review recorded"
+    REMINDER_SENT = "reminder.sent", "Reminder sent"
     SHARING_DECISION_RECORDED = "sharing_decision.recorded", "Sharing decision recorded"
     DECISION_REVIEWED = "sharing_decision.reviewed", "Sharing decision reviewed by an auditor"
     CASE_VIEWED = "case.viewed", "Case viewed"
@@ -51,8 +72,35 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventType.REFERRAL_TRANSITIONED: frozenset({"from", "to", "event"}),
     EventType.REFERRAL_SCREENED: frozenset({"outcome", "deconfliction", "signposted_to"}),
     EventType.REFERRAL_RESPONSIBILITY_CHANGED: frozenset({"from_agency", "to_agency", "reason"}),
-    EventType.PANEL_CASE_STAGE_CHANGED: frozenset({"referral", "from", "to", "event"}),
-    EventType.PANEL_DECISION: frozenset({"referral", "decision", "outcome"}),
+    EventType.PANEL_CASE_OPENED: frozenset({"panel", "panel_case", "previous_case"}),
+    EventType.PANEL_CASE_STAGE_CHANGED: frozenset({"panel_case", "from", "to", "event", "outcome"}),
+    EventType.PANEL_DECISION: frozenset(
+        {"panel_case", "meeting", "decision", "method", "votes_for", "votes_against"}
+    ),
+    EventType.PANEL_MEMBER_ADDED: frozenset({"panel_case", "member_agency"}),
+    EventType.INFORMATION_REQUESTED: frozenset(
+        {"panel_case", "request", "to_agency", "categories", "due_on"}
+    ),
+    EventType.INFORMATION_REQUEST_ANSWERED: frozenset({"request", "status", "decision"}),
+    EventType.CONTRIBUTION_RECORDED: frozenset({"contribution", "category", "request"}),
+    EventType.MEETING_SCHEDULED: frozenset({"panel", "starts_at"}),
+    EventType.MEETING_ATTENDANCE_RECORDED: frozenset({"present", "apologies"}),
+    EventType.AGENDA_BUILT: frozenset({"cases"}),
+    EventType.PAPERS_CONFIRMED: frozenset({"decisions", "cases"}),
+    EventType.MEETING_CLOSED: frozenset({"decided", "undecided"}),
+    EventType.PANEL_ACTION_SET: frozenset({"panel_case", "action", "owner_agency", "due_on"}),
+    EventType.PANEL_ACTION_DONE: frozenset({"action"}),
+    EventType.ASSESSMENT_STARTED: frozenset({"panel_case", "assessment", "framework", "number"}),
+    EventType.ASSESSMENT_ENTRY_RECORDED: frozenset({"assessment", "factor", "rating"}),
+    EventType.ASSESSMENT_AGREED: frozenset({"assessment", "number"}),
+    EventType.ASSESSMENT_FRAMEWORK_LOADED: frozenset({"framework", "factors"}),
+    EventType.CONSENT_RECORDED: frozenset({"panel_case", "consent", "decision", "given_by"}),
+    EventType.SUPPORT_PLAN_RECORDED: frozenset({"panel_case", "plan", "interventions"}),
+    EventType.INTERVENTION_ASSIGNED: frozenset(
+        {"panel_case", "intervention", "delivering_agency", "type"}
+    ),
+    EventType.POST_EXIT_REVIEW_RECORDED: frozenset({"panel_case", "review", "months", "outcome"}),
+    EventType.REMINDER_SENT: frozenset({"kind", "subject", "due_on", "recipients"}),
     EventType.SHARING_DECISION_RECORDED: frozenset(
         {
             "decision_hash",

@@ -20,6 +20,9 @@ class Category(models.TextChoices):
     HEALTH = "health", "Health"
     EDUCATION = "education", "Education"
     FAMILY = "family", "Family"
+    # What the panel itself records: its discussion, decisions and their reasons, minutes
+    # and actions. Its source is the responsible panel's local authority.
+    PANEL = "panel", "Panel decisions and minutes"
 
 
 class LegalBasis(models.TextChoices):

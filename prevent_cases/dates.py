@@ -1,5 +1,6 @@
-"""Reading the dates people type."""
+"""Reading the dates people type, and date arithmetic the rules share."""
 
+import calendar
 import datetime
 
 UK_DATE_FORMATS = ("%d/%m/%Y", "%d-%m-%Y", "%d %m %Y", "%Y-%m-%d")
@@ -13,3 +14,11 @@ def parse_uk_date(text: str) -> datetime.date | None:
         except ValueError:
             continue
     return None
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day where it is shorter."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    last_day = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last_day))

@@ -12,8 +12,10 @@ urlpatterns = [
     path("sign-out/", sign_out, name="logout"),
     path("referrals/", include("referrals.urls")),
     path("audit/", include("audit.urls")),
+    path("panels/", include("panels.urls")),
     path("admin/", admin_site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/referrals/", include("referrals.api.urls")),
     path("api/audit/", include("audit.api.urls")),
+    path("api/panels/", include("panels.api.urls")),
 ]

@@ -280,6 +280,25 @@ class ReferralResponsibility(models.Model):
         return f"{self.referral_id} -> {self.agency_id}"
 
 
+class ReferralSource(models.Model):
+    """An agency whose own information the case holds besides the owning force's: the
+    panel's local authority for its records, a partner for what it contributed. Only an
+    agency with information on a case can share any of it."""
+
+    id = models.BigAutoField(primary_key=True)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="sources")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "agency"], name="referral_source_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id} <- {self.agency_id}"
+
+
 class ReferralGrant(GroupObjectPermissionBase):
     """One category of one agency's information on one referral, granted to another
     agency's group by a live decision: keyed by (referral, group, category, source, scope).

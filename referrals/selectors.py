@@ -28,6 +28,7 @@ from referrals.models import (
     ConcernType,
     Referral,
     ReferralGrant,
+    ReferralSource,
     ReferralStatus,
     ReferralTransition,
     Subject,
@@ -86,6 +87,16 @@ def shareable_categories(
     held = direct_holdings(agency=agency, referral=referral, source_id=source_id)
     return frozenset(
         category for category, _, held_scope in held if held_scope in {scope, WHOLE_CASE}
+    )
+
+
+def source_agencies(referral: Referral) -> list[uuid.UUID]:
+    """Agencies other than the owner whose own information the case holds, oldest first."""
+    return list(
+        ReferralSource.objects.filter(referral=referral)
+        .exclude(agency_id=referral.owning_agency_id)
+        .order_by("created_at", "id")
+        .values_list("agency_id", flat=True)
     )
 
 

@@ -4,6 +4,7 @@ what is missing."""
 from django.db import transaction
 from faker import Faker
 
+from panels.services.cases import panel_set_up
 from prevent_cases.demo.accounts import (
     DEMO_ACCOUNTS,
     DEMO_AREAS,
@@ -57,4 +58,12 @@ def seed_people() -> dict[str, int]:
         if area.panel_agency_id is None:
             panel = Agency.objects.get(name=f"{demo_area.name} Council Channel Team")
             area_panel_agency_set(area=area, agency=panel)
+        # Every partner agency of the area sits on its panel as a standing member, but the
+        # information governance team (its auditors and administrators see no cases).
+        panel_set_up(
+            agency=area.panel_agency,
+            members=list(
+                Agency.objects.filter(area=area).exclude(name__endswith="Information Governance")
+            ),
+        )
     return added

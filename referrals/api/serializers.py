@@ -174,7 +174,9 @@ class SharingDecisionInput(serializers.Serializer):
         [(DecisionAction.SHARE, "Share"), (DecisionAction.WITHHOLD, "Withhold")]
     )
     categories = serializers.ListField(
-        child=serializers.ChoiceField(Category.choices), allow_empty=False, max_length=9
+        child=serializers.ChoiceField(Category.choices),
+        allow_empty=False,
+        max_length=len(Category.values),
     )
     purpose = serializers.CharField(max_length=2000)
     legal_basis = serializers.ChoiceField(LegalBasis.choices)

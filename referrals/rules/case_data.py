@@ -24,6 +24,7 @@ from referrals.models import (
     Referral,
     ReferralGrant,
     ReferralResponsibility,
+    ReferralSource,
     ReferralTransition,
     Subject,
 )
@@ -42,12 +43,16 @@ class CaseModel:
     # whole case; a model of one part of a case (an intervention) names its scope field.
     source_field: str | None = None
     scope_field: str | None = None
+    # Rows whose category is data (a partner's contribution names the category it is
+    # in): these fields take the category the row's `category_field` holds.
+    category_field: str | None = None
+    categorised_by_row: tuple[str, ...] = ()
 
     def fields(self, category: str) -> tuple[str, ...]:
         return self.categories.get(category, ())
 
 
-REGISTRY: tuple[CaseModel, ...] = (
+REGISTRY: list[CaseModel] = [
     CaseModel(
         Subject,
         categories={
@@ -123,7 +128,13 @@ REGISTRY: tuple[CaseModel, ...] = (
         framing=("agency", "previous_agency", "reason", "created_at"),
         internal=("id", "referral", "changed_by", "note"),
     ),
-)
+    CaseModel(
+        ReferralSource,
+        categories={},
+        framing=("agency", "created_at"),
+        internal=("id", "referral"),
+    ),
+]
 
 # Models of the case apps that hold no case data of their own, and why.
 NOT_CASE_DATA: dict[type[models.Model], str] = {
@@ -137,6 +148,14 @@ NOT_CASE_DATA: dict[type[models.Model], str] = {
 }
 
 CASE_APPS = ("referrals", "panels")
+
+
+def register(case_models: tuple[CaseModel, ...], not_case_data: dict) -> None:
+    """Add a later app's models (the panel's) to the registry; called from its ready()
+    and checked with the rest."""
+    REGISTRY.extend(case_models)
+    NOT_CASE_DATA.update(not_case_data)
+    check_registry()
 
 
 def entry(model: type[models.Model]) -> CaseModel:
@@ -178,7 +197,7 @@ def check_registry() -> None:
     for case_model in REGISTRY:
         model = case_model.model
         placed = [name for names in case_model.categories.values() for name in names]
-        placed += [*case_model.framing, *case_model.internal]
+        placed += [*case_model.framing, *case_model.internal, *case_model.categorised_by_row]
         concrete = {f.name for f in model._meta.concrete_fields}
         unknown_categories = set(case_model.categories) - set(Category.values)
         if unknown_categories:

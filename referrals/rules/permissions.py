@@ -13,7 +13,7 @@ from prevent_cases.policy import (
 )
 from prevent_cases.roles import Role
 from referrals.models import Referral
-from referrals.selectors import direct_holdings
+from referrals.selectors import direct_holdings, source_agencies
 
 
 def owns(membership: Membership, referral: Referral) -> bool:
@@ -29,10 +29,14 @@ def runs_responsible_panel(membership: Membership, referral: Referral) -> bool:
     )
 
 
-def may_share_source(membership: Membership | None, referral: Referral, source_id) -> bool:
-    """Whether the member may record decisions disclosing `source_id`'s information."""
+def may_share_source(
+    membership: Membership | None, referral: Referral, source_id, *, sources=None
+) -> bool:
+    """Whether the member may record decisions disclosing `source_id`'s information;
+    `sources` is `information_sources(referral)` where the caller has it already."""
     # There is nothing to share of an agency that holds no information on this case.
-    if membership is None or source_id not in information_sources(referral):
+    sources = information_sources(referral) if sources is None else sources
+    if membership is None or source_id not in sources:
         return False
     originates = source_id == membership.agency_id
     panel = not originates and runs_responsible_panel(membership, referral)
@@ -46,16 +50,18 @@ def may_share_source(membership: Membership | None, referral: Referral, source_i
 
 
 def information_sources(referral: Referral) -> list[uuid.UUID]:
-    """Whose information a referral holds: the record its owning agency logged and screened."""
-    return [referral.owning_agency_id]
+    """Whose information a case holds: the record its owning agency logged and screened,
+    then every agency that has added its own (the panel, contributing partners)."""
+    return [referral.owning_agency_id, *source_agencies(referral)]
 
 
 def shareable_sources(membership: Membership | None, referral: Referral) -> list[uuid.UUID]:
     """Whose information on this referral the member may share."""
+    sources = information_sources(referral)
     return [
         source
-        for source in information_sources(referral)
-        if may_share_source(membership, referral, source)
+        for source in sources
+        if may_share_source(membership, referral, source, sources=sources)
     ]
 
 

@@ -15,7 +15,7 @@ from audit.services.decisions import sharing_decision_record, sharing_decision_r
 from prevent_cases.exceptions import AccessDenied, ConflictError, NotFound
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.policy import PANEL_SHARING_ROLES, WHOLE_CASE
-from referrals.models import ConcernType, Referral, ReferralResponsibility, Subject
+from referrals.models import ConcernType, Referral, ReferralResponsibility, ReferralSource, Subject
 from referrals.rules.case_data import categories_of, fields_of
 from referrals.rules.intake import ReferralIntake, is_child
 from referrals.rules.intake import raise_if_invalid as raise_intake_errors
@@ -318,3 +318,10 @@ def grants_rebuild_recorded(*, actor: User | None = None, apply: bool = True) ->
         },
     )
     return difference
+
+
+def information_source_record(*, referral: Referral, agency: Agency) -> None:
+    """Note that the case now holds `agency`'s own information (its panel records, a
+    partner's contribution), so that agency may share it. Safe to call again."""
+    if agency.pk != referral.owning_agency_id:
+        ReferralSource.objects.get_or_create(referral=referral, agency=agency)

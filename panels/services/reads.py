@@ -1,0 +1,42 @@
+"""The one read path for panel cases: every page and API response that shows a panel case
+gets it here, limited to what the viewer may see, and the read is recorded with the
+categories and sources the viewer may be shown (audit.services.read_events)."""
+
+import uuid
+
+from audit.services.read_events import CaseShown, case_viewed_recorded
+from audit.vocabulary import Category
+from panels.selectors import VisiblePanelCase, panel_case_get_for_user
+from prevent_cases.models import Membership, User
+from referrals.services.grants import CASE_TYPE
+
+# What the panel's own record of a case holds: its decisions and minutes, the agreed
+# assessment, consent and the plan.
+PANEL_RECORD_CATEGORIES = frozenset({Category.PANEL, Category.ASSESSMENT, Category.SUPPORT})
+
+
+def case_shown(case: VisiblePanelCase) -> CaseShown:
+    """Which categories of whose information the viewer may be shown of this case."""
+    categories = set(case.shown.categories)
+    sources = {case.referral.owning_agency_id} if case.shown.categories else set()
+    for category, source, _scope in case.shown.grants:
+        categories.add(category)
+        sources.add(source)
+    if case.panel_case.source_agency_id == case.membership.agency_id:
+        categories |= PANEL_RECORD_CATEGORIES
+        sources.add(case.membership.agency_id)
+    return CaseShown(
+        case_id=case.referral.pk, categories=frozenset(categories), sources=frozenset(sources)
+    )
+
+
+def panel_case_read(
+    *, actor: User, membership: Membership, panel_case_id: uuid.UUID, via: str
+) -> VisiblePanelCase:
+    """One panel case as the viewer may see it, with its view recorded; NotFound if the
+    viewer may see nothing of it."""
+    case = panel_case_get_for_user(membership=membership, panel_case_id=panel_case_id)
+    case_viewed_recorded(
+        actor=actor, membership=membership, case_type=CASE_TYPE, shown=case_shown(case), via=via
+    )
+    return case
