@@ -47,7 +47,11 @@ def dashboard_panel_for_user(*, membership: Membership | None) -> Panel:
             "The panel dashboard is for the Channel panel's chair and coordinators. "
             "Your role does not include running the panel."
         )
-    panel = Panel.objects.select_related("agency", "area").filter(agency=membership.agency).first()
+    panel = (
+        Panel.objects.select_related("agency", "area")
+        .filter(agency_id=membership.agency_id)
+        .first()
+    )
     if panel is None:
         raise AccessDenied(
             "The panel dashboard is for the Channel panel's chair and coordinators. "

@@ -299,3 +299,10 @@ def test_the_query_count_does_not_grow_with_the_cases(
     with django_assert_max_num_queries(len(two)):
         response = dashboard(client)
     assert len(response.context["read"].overdue_actions) == 8
+
+
+def test_the_navigation_offers_the_dashboard_to_those_who_run_the_panel(sign_in):
+    link = 'href="/panels/dashboard/"'
+    assert link in sign_in("northby.chair").get("/").content.decode()
+    assert link in sign_in("northby.coordinator").get("/").content.decode()
+    assert link not in sign_in("northby.health").get("/").content.decode()
