@@ -47,6 +47,7 @@ run: setup .dev-secret-key .dev-audit-key ## Set up, migrate, seed the synthetic
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@# Beat does not run in the embedded default: do its periodic work once at start.
 	$(DEV_ENV) $(BIN)/python manage.py audit_checkpoint
+	$(DEV_ENV) $(BIN)/python manage.py send_panel_reminders
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
 

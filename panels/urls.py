@@ -1,6 +1,6 @@
 """The panel's pages: the Channel inbox and cases, meetings, and assessment and support."""
 
-from panels.web import inbox_urls, meeting_urls, support_urls
+from panels.web import dashboard_urls, inbox_urls, meeting_urls, support_urls
 
 app_name = "panels"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *inbox_urls.urlpatterns,
     *meeting_urls.urlpatterns,
     *support_urls.urlpatterns,
+    *dashboard_urls.urlpatterns,
 ]

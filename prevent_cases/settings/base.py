@@ -237,12 +237,26 @@ CELERY_BEAT_SCHEDULE = {
         "task": "referrals.overdue_screening_notify",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Remind people of panel meetings, reviews and overdue panel work, daily at 07:15; a
+    # reminder already sent is not sent again, so a missed or repeated run is harmless.
+    "panel-reminders": {
+        "task": "panels.reminders_send",
+        "schedule": crontab(hour=7, minute=15),
+    },
 }
 
 # Email: the console unless EMAIL_URL names an SMTP server (smtp+tls://user:pass@host:587).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="prevent-cases@localhost")
+# Where the service is reached, for links in emails (which are read outside any request).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+
+# Panel reminders: meetings this many days ahead; reviews, post-exit reviews and
+# re-assessments this many days before they fall due. Actions and information requests
+# are reminded once overdue. Each goes once per due date, so a new date is a new reminder.
+PANEL_REMINDER_MEETING_DAYS = env.int("PANEL_REMINDER_MEETING_DAYS", default=3)
+PANEL_REMINDER_REVIEW_DAYS = env.int("PANEL_REMINDER_REVIEW_DAYS", default=7)
 
 # Referrals unscreened after this many working days are overdue (Channel guidance: the
 # gateway assessment averages up to 5 days).

@@ -99,10 +99,13 @@ def next_steps_for_role(role: str) -> tuple[NextStep, ...]:
 # The service navigation per role, as (URL name, link text). Auditors and administrators
 # get no case pages: there is nothing there for them to see.
 _CASE_WORK = (("referrals:list", "Referrals"),)
+# Those who run a panel also see its dashboard (a coordinator in a police force is told
+# there that the page is for the panel's local authority).
+_PANEL_WORK = (*_CASE_WORK, ("panels:dashboard", "Panel dashboard"))
 NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
     Role.PREVENT_OFFICER: _CASE_WORK,
-    Role.CHANNEL_COORDINATOR: _CASE_WORK,
-    Role.PANEL_CHAIR: _CASE_WORK,
+    Role.CHANNEL_COORDINATOR: _PANEL_WORK,
+    Role.PANEL_CHAIR: _PANEL_WORK,
     Role.PANEL_MEMBER: _CASE_WORK,
     Role.PRACTITIONER: _CASE_WORK,
     Role.AUDITOR: (

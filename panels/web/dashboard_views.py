@@ -1,0 +1,36 @@
+"""The chair's dashboard: a thin adapter over the dashboard read."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from panels.models.vocabulary import Stage
+from panels.services.dashboard_reads import panel_dashboard_read
+from prevent_cases.exceptions import AccessDenied
+
+
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """The panel's cases by stage and what is due or overdue on them, for its chair and
+    coordinators; anyone else is told why the page is not for them."""
+    try:
+        read = panel_dashboard_read(
+            actor=request.user, membership=request.membership, page_number=request.GET.get("page")
+        )
+    except AccessDenied as error:
+        return render(
+            request, "panels/dashboard_refused.html", {"reason": error.message}, status=403
+        )
+    board = read.dashboard
+    return render(
+        request,
+        "panels/dashboard.html",
+        {
+            "read": read,
+            "board": board,
+            "stages": [
+                {"code": code, "label": Stage(code).label, "cases": cases}
+                for code, cases in board.stage_counts.items()
+            ],
+            "open_total": sum(board.stage_counts.values()),
+            "page": board.open_cases,
+        },
+    )
