@@ -431,3 +431,12 @@ def latest_consents(panel_case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]
     ):
         latest.setdefault(case_id, decision)
     return latest
+
+
+def standing_member_ids(meeting: Meeting) -> set[uuid.UUID]:
+    """The panel's own agency and its standing members."""
+    return {meeting.panel.agency_id} | set(
+        Panel.members.through.objects.filter(panel_id=meeting.panel_id).values_list(
+            "agency_id", flat=True
+        )
+    )
