@@ -21,9 +21,7 @@ NO_AREA_FORCE = (
 )
 
 
-def police_presence_problem(
-    *, area_name: str, area_forces: Collection, present: Collection
-) -> str:
+def police_presence_problem(*, area_name: str, area_forces: Collection, present: Collection) -> str:
     """Why the panel may not decide on a case, or "" when the force for the area where the
     person lives (any of `area_forces`) is among the agencies recorded `present`."""
     if not area_forces:
@@ -31,6 +29,29 @@ def police_presence_problem(
     if not set(area_forces) & set(present):
         return POLICE_ABSENT.format(area=area_name)
     return ""
+
+
+def _majority_errors(votes_for: int, votes_against: int) -> dict[str, list[str]]:
+    if votes_for + votes_against == 0:
+        return {"votes_for": ["A majority decision needs at least one vote."]}
+    if votes_for <= votes_against:
+        return {
+            "votes_for": [
+                "A majority decision needs more votes for than against; on a tie the chair decides."
+            ]
+        }
+    return {}
+
+
+def _casting_errors(votes_for: int, votes_against: int, role: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if role != Role.PANEL_CHAIR:
+        errors["method"] = ["Only the panel chair may record a casting decision."]
+    if votes_for != votes_against:
+        errors["votes_for"] = [
+            "The chair's casting decision is for a tied vote: record equal votes for and against."
+        ]
+    return errors
 
 
 def method_errors(
@@ -42,30 +63,19 @@ def method_errors(
         return {"method": ["Say how the panel reached the decision."]}
     if method == DecisionMethod.UNANIMOUS:
         return {}
-    errors: dict[str, list[str]] = {}
-    if votes_for is None:
-        errors["votes_for"] = ["Record the votes for."]
-    if votes_against is None:
-        errors["votes_against"] = ["Record the votes against."]
-    if errors:
-        return errors
+    missing = {
+        name: [f"Record the votes {label}."]
+        for name, label, value in (
+            ("votes_for", "for", votes_for),
+            ("votes_against", "against", votes_against),
+        )
+        if value is None
+    }
+    if missing:
+        return missing
     if method == DecisionMethod.MAJORITY:
-        if votes_for + votes_against == 0:
-            errors["votes_for"] = ["A majority decision needs at least one vote."]
-        elif votes_for <= votes_against:
-            errors["votes_for"] = [
-                "A majority decision needs more votes for than against; on a tie the chair "
-                "decides."
-            ]
-    if method == DecisionMethod.CASTING:
-        if role != Role.PANEL_CHAIR:
-            errors["method"] = ["Only the panel chair may record a casting decision."]
-        if votes_for != votes_against:
-            errors["votes_for"] = [
-                "The chair's casting decision is for a tied vote: record equal votes for and "
-                "against."
-            ]
-    return errors
+        return _majority_errors(votes_for, votes_against)
+    return _casting_errors(votes_for, votes_against, role)
 
 
 def runs_meeting(membership: Membership | None, meeting) -> bool:

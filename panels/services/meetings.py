@@ -209,8 +209,7 @@ def _due_cases(meeting: Meeting) -> list[tuple[PanelCase, str]]:
         (
             AgendaReason.REVIEW,
             open_cases.filter(
-                Q(stage__in=(Stage.ASSESSMENT, Stage.SUPPORT_PLAN))
-                | Q(next_review_on__lte=on)
+                Q(stage__in=(Stage.ASSESSMENT, Stage.SUPPORT_PLAN)) | Q(next_review_on__lte=on)
             ).exclude(stage=Stage.IDENTIFICATION),
         ),
         (AgendaReason.POST_EXIT, cases.filter(stage=Stage.EXITED).filter(Exists(post_exit_due))),
@@ -239,9 +238,9 @@ def agenda_build(*, actor: User, membership: Membership, meeting: Meeting) -> li
             "cases to the next meeting."
         )
     last = (
-        AgendaItem.objects.filter(meeting=meeting).order_by("-position").values_list(
-            "position", flat=True
-        )
+        AgendaItem.objects.filter(meeting=meeting)
+        .order_by("-position")
+        .values_list("position", flat=True)
     ).first()
     start = 0 if last is None else last + 1
     items = AgendaItem.objects.bulk_create(
@@ -315,6 +314,39 @@ class _Withdrawn(Exception):
     """Raised inside the move's savepoint to undo it when the decision itself is invalid."""
 
 
+def _move_unless_invalid(
+    actor: User,
+    membership: Membership,
+    item: AgendaItem,
+    decision: Decision,
+    rationale: str,
+    details: MoveDetails | None,
+    version: int,
+    errors: dict[str, list[str]],
+) -> dict[str, list[str]]:
+    """Move the case; return every problem, the move's own with the decision's. The move
+    validates its own reasons and details, so it runs in a savepoint, undone when the
+    decision itself is invalid, and its messages join the others."""
+    try:
+        with transaction.atomic():
+            panel_case_move(
+                actor=actor,
+                membership=membership,
+                panel_case=item.panel_case,
+                event=decision.event,
+                rationale=rationale,
+                version=version,
+                details=details,
+            )
+            if errors:
+                raise _Withdrawn
+    except ValidationError as error:
+        return {**error.message_dict, **errors}
+    except _Withdrawn:
+        return errors
+    return errors
+
+
 @atomic_unit
 def agenda_decision_record(
     *,
@@ -354,25 +386,9 @@ def agenda_decision_record(
     decision = Decision(event, method, votes_for, votes_against)
     errors = _decision_problems(membership, item, decision)
     if "event" not in errors:
-        # The move validates its own reasons and details; run it in a savepoint so its
-        # messages join these, and undo it if the decision itself is invalid.
-        try:
-            with transaction.atomic():
-                panel_case_move(
-                    actor=actor,
-                    membership=membership,
-                    panel_case=item.panel_case,
-                    event=decision.event,
-                    rationale=rationale,
-                    version=version,
-                    details=details,
-                )
-                if errors:
-                    raise _Withdrawn
-        except ValidationError as error:
-            errors = {**error.message_dict, **errors}
-        except _Withdrawn:
-            pass
+        errors = _move_unless_invalid(
+            actor, membership, item, decision, rationale, details, version, errors
+        )
     if errors:
         raise ValidationError(errors)
     now = timezone.now()

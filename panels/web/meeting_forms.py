@@ -47,7 +47,9 @@ class MeetingScheduleForm(forms.Form):
 
     def starts_at(self) -> datetime.datetime:
         data = self.cleaned_data
-        return timezone.make_aware(datetime.datetime.combine(data["starts_on"], data["starts_time"]))
+        return timezone.make_aware(
+            datetime.datetime.combine(data["starts_on"], data["starts_time"])
+        )
 
 
 class AttendanceForm(forms.Form):
@@ -123,9 +125,7 @@ class DecisionForm(forms.Form):
     )
     votes_for = forms.IntegerField(label="Votes for", min_value=0, required=False)
     votes_against = forms.IntegerField(label="Votes against", min_value=0, required=False)
-    rationale = forms.CharField(
-        label="The panel's reasons", widget=forms.Textarea, required=False
-    )
+    rationale = forms.CharField(label="The panel's reasons", widget=forms.Textarea, required=False)
     minutes = forms.CharField(
         label="Minutes of the discussion (optional)", widget=forms.Textarea, required=False
     )
@@ -183,9 +183,7 @@ class ActionForm(forms.Form):
     owner_agency = forms.ChoiceField(
         label="Which agency?", error_messages={"required": "Choose the agency that will act."}
     )
-    description = forms.CharField(
-        label="What is to be done", widget=forms.Textarea, required=False
-    )
+    description = forms.CharField(label="What is to be done", widget=forms.Textarea, required=False)
     due_on = _date("Due by", required=True)
 
     def __init__(self, data=None, *, item: AgendaItem, agencies: list[Agency]) -> None:
@@ -204,7 +202,9 @@ class PapersConfirmForm(forms.Form):
     """The proposal with every row ticked; the chair unticks what a member does not need."""
 
     selections = forms.MultipleChoiceField(
-        label="What each member agency is given", required=False, widget=forms.CheckboxSelectMultiple
+        label="What each member agency is given",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
 
     def __init__(self, data=None, *, rows: list[ProposedShare]) -> None:

@@ -77,8 +77,7 @@ def open_actions(case: AgendaCase) -> list:
     return [
         action
         for action in case.panel_case.actions.all()
-        if action.done_at is None
-        and (case.sees_panel() or agency_ids == {action.owner_agency_id})
+        if action.done_at is None and (case.sees_panel() or agency_ids == {action.owner_agency_id})
     ]
 
 
@@ -114,4 +113,3 @@ def decision_rows(case: AgendaCase) -> list[Row]:
         if item.votes_for is not None
         else []
     )
-

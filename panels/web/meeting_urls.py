@@ -34,7 +34,9 @@ urlpatterns = [
         meeting_views.meeting_action,
         name="meeting-action",
     ),
-    path("meetings/<uuid:meeting_id>/close/", meeting_views.meeting_close_view, name="meeting-close"),
+    path(
+        "meetings/<uuid:meeting_id>/close/", meeting_views.meeting_close_view, name="meeting-close"
+    ),
     path("actions/", meeting_views.my_actions, name="my-actions"),
     path("actions/<uuid:action_id>/done/", meeting_views.action_done, name="action-done"),
 ]

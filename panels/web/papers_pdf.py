@@ -13,8 +13,17 @@ from fpdf import FPDF
 from panels.web.meeting_presenters import PaperCase, decision_rows, open_actions
 
 MARKING = "OFFICIAL-SENSITIVE"
-PLAIN = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"',
-                       "\u2013": "-", "\u2014": "-", "\u2026": "..."})
+PLAIN = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u2026": "...",
+    }
+)
 
 
 def latin1(text: str) -> str:
@@ -78,6 +87,9 @@ def papers_pdf(*, title: str, recipient: str, cases: list[PaperCase]) -> bytes:
             for row in decided:
                 _row(pdf, row.label, row.value)
         for action in open_actions(paper.case):
-            _row(pdf, f"Action for {action.owner_agency}, due {action.due_on:%d/%m/%Y}",
-                 action.description)
+            _row(
+                pdf,
+                f"Action for {action.owner_agency}, due {action.due_on:%d/%m/%Y}",
+                action.description,
+            )
     return bytes(pdf.output())

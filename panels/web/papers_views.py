@@ -48,7 +48,9 @@ def meeting_papers(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
         file_format=file_format,
     )
     cases = [paper_case(case) for case in agenda.cases]
-    title = f"Channel panel papers, {date_format(timezone.localtime(meeting.starts_at), 'j F Y H:i')}"
+    title = (
+        f"Channel panel papers, {date_format(timezone.localtime(meeting.starts_at), 'j F Y H:i')}"
+    )
     if file_format == PDF:
         response = HttpResponse(
             papers_pdf(title=title, recipient=str(chosen), cases=cases),
@@ -68,7 +70,11 @@ def meeting_papers(request: HttpRequest, meeting_id: uuid.UUID) -> HttpResponse:
             "papers_open": agenda.papers_open,
             "title": title,
             "cases": [
-                {"paper": paper, "decided": decision_rows(paper.case), "actions": open_actions(paper.case)}
+                {
+                    "paper": paper,
+                    "decided": decision_rows(paper.case),
+                    "actions": open_actions(paper.case),
+                }
                 for paper in cases
             ],
         },

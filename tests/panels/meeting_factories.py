@@ -4,6 +4,7 @@ import datetime
 
 from django.utils import timezone
 
+from panels.meeting_selectors import papers_proposal
 from panels.models import Meeting
 from panels.models.vocabulary import Attendance
 from panels.services.meetings import (
@@ -13,7 +14,6 @@ from panels.services.meetings import (
     meeting_schedule,
 )
 from panels.services.papers import papers_confirm
-from panels.meeting_selectors import papers_proposal
 from prevent_cases.models import Agency, User
 
 

@@ -136,7 +136,8 @@ def test_actions_through_the_api(officer, chair, sign_in, agency):
     assert [action["reference"] for action in mine] == [case.referral.reference]
     assert sign_in("northby.education").get("/api/panels/actions/").json() == []
     done = sign_in("northby.health").post(f"/api/panels/actions/{mine[0]['id']}/done/")
-    assert done.status_code == 200 and done.json()["done_at"]
+    assert done.status_code == 200
+    assert done.json()["done_at"]
     assert sign_in("northby.health").get("/api/panels/actions/").json() == []
 
 

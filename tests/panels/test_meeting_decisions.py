@@ -122,7 +122,8 @@ def test_every_problem_is_reported_at_once_and_nothing_is_written(officer, chair
         refused.value.message_dict
     )
     case.refresh_from_db()
-    assert case.stage == Stage.IDENTIFICATION and case.version == 1
+    assert case.stage == Stage.IDENTIFICATION
+    assert case.version == 1
     assert AuditEvent.objects.count() == events
 
 
@@ -170,4 +171,5 @@ def test_a_decision_from_a_stale_version_is_a_conflict(officer, chair, user, age
             version=1,
         )
     case.refresh_from_db()
-    assert case.stage == Stage.ASSESSMENT and case.version == 2
+    assert case.stage == Stage.ASSESSMENT
+    assert case.version == 2

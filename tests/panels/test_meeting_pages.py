@@ -9,10 +9,10 @@ from django.urls import reverse
 from audit.event_types import EventType
 from audit.models import AuditEvent
 from audit.vocabulary import Category
+from panels.meeting_selectors import item_for_update, papers_proposal
 from panels.models import AgendaItem, PanelAction
 from panels.models.vocabulary import Stage
 from panels.services.meetings import panel_action_set
-from panels.meeting_selectors import item_for_update, papers_proposal
 from panels.services.papers import papers_confirm
 from tests.panels.factories import open_case
 from tests.panels.meeting_factories import attend, confirm_all, meeting_with_agenda
@@ -117,14 +117,12 @@ def test_members_see_the_agenda_only_once_papers_are_confirmed(officer, chair, s
 def test_a_member_sees_only_what_was_shared_with_it(officer, chair, sign_in, user, agency):
     """Health is given identity and concern; the college is not given the police's
     concern (the chair unticked it): its summary of the case does not name it."""
-    case = open_case(officer, chair, given_names="Robin", family_name="Example")
+    open_case(officer, chair, given_names="Robin", family_name="Example")
     meeting = meeting_with_agenda(chair)
     college = agency("Northby College")
     rows = papers_proposal(meeting=meeting)
     kept = [
-        row.key
-        for row in rows
-        if not (row.agency == college and row.category == Category.CONCERN)
+        row.key for row in rows if not (row.agency == college and row.category == Category.CONCERN)
     ]
     papers_confirm(actor=chair, membership=chair.membership, meeting=meeting, selections=kept)
     concern = str(Category.CONCERN.label)
@@ -212,7 +210,8 @@ def test_each_agency_sees_its_own_actions(officer, chair, sign_in, agency):
 
     health = sign_in("northby.health")
     page = health.get(reverse("panels:my-actions")).content.decode()
-    assert "Health to check records" in page and case.referral.reference in page
+    assert "Health to check records" in page
+    assert case.referral.reference in page
     assert "College to review attendance" not in page
 
     action = PanelAction.objects.get(owner_agency__name="Northby NHS Trust")
