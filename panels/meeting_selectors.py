@@ -1,0 +1,442 @@
+"""Permission-scoped reads of meetings, their agendas and actions. Views never query
+meeting models themselves.
+
+A meeting exists for the panel that holds it and for the agencies that sit on it: its
+standing members, agencies added for a case on its agenda and agencies recorded at it.
+What each agenda case shows is decided item by item from (category, source, scope) and
+the viewer's grants, built for the whole agenda in a fixed number of queries.
+"""
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from audit.vocabulary import Category
+from panels.models import (
+    AgendaItem,
+    Assessment,
+    Consent,
+    Contribution,
+    Meeting,
+    MeetingAttendance,
+    Panel,
+    PanelAction,
+    PanelCase,
+    StageMove,
+    SupportPlan,
+)
+from panels.rules.papers import PANEL_RECORD, proposed_categories
+from panels.rules.quorum import police_presence_problem, runs_meeting
+from prevent_cases.exceptions import NotFound
+from prevent_cases.models import Agency, Membership, User
+from prevent_cases.policy import WHOLE_CASE, Holding, handles_case_content, sees_item
+from prevent_cases.roles import AgencyKind
+from referrals.models import Referral, ReferralGrant
+from referrals.selectors import ALL_CATEGORIES, VisibleReferral
+from referrals.services.grants import permissions_by_category
+
+
+def _meetings() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("panel", "panel__area", "panel__agency")
+
+
+def meetings_for_user(*, membership: Membership | None) -> QuerySet[Meeting]:
+    """Meetings of the member's panel, or of panels its agency sits on, soonest first."""
+    if not handles_case_content(membership):
+        return Meeting.objects.none()
+    agency_id = membership.agency_id
+    added_for_a_case = AgendaItem.objects.filter(
+        meeting=OuterRef("pk"), panel_case__added_members=agency_id
+    )
+    attended = MeetingAttendance.objects.filter(meeting=OuterRef("pk"), agency_id=agency_id)
+    standing = Panel.members.through.objects.filter(
+        panel_id=OuterRef("panel_id"), agency_id=agency_id
+    )
+    return (
+        _meetings()
+        .filter(
+            Q(panel__agency_id=agency_id)
+            | Exists(standing)
+            | Exists(attended)
+            | Exists(added_for_a_case)
+        )
+        .order_by("starts_at", "id")
+    )
+
+
+def meeting_get_for_user(*, membership: Membership | None, meeting_id: uuid.UUID) -> Meeting:
+    """One meeting the member's agency may open; NotFound whether missing or not its own."""
+    meeting = meetings_for_user(membership=membership).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound("No meeting with that id.")
+    return meeting
+
+
+def meeting_for_update(*, meeting_id: uuid.UUID) -> Meeting:
+    """A meeting to write to; the service decides whether the actor may."""
+    meeting = _meetings().filter(pk=meeting_id).first()
+    if meeting is None:
+        raise NotFound("No meeting with that id.")
+    return meeting
+
+
+def attendance_of(meeting: Meeting) -> list[MeetingAttendance]:
+    """Who was recorded at the meeting, by agency name."""
+    return list(
+        MeetingAttendance.objects.filter(meeting=meeting)
+        .select_related("agency", "attendee")
+        .order_by("agency__name", "id")
+    )
+
+
+def panel_agencies(meeting: Meeting, *, extra: Iterable[uuid.UUID] = ()) -> list[Agency]:
+    """Agencies that sit on the meeting's panel: its own, its standing members, and any
+    added for a case on the agenda (or named in `extra`)."""
+    added = AgendaItem.objects.filter(meeting=meeting).values("panel_case__added_members")
+    return list(
+        Agency.objects.filter(
+            Q(pk=meeting.panel.agency_id)
+            | Q(panel_memberships=meeting.panel)
+            | Q(pk__in=added)
+            | Q(pk__in=list(extra))
+        )
+        .distinct()
+        .order_by("name")
+    )
+
+
+def agency_users(agencies: Iterable[Agency]) -> dict[uuid.UUID, list[User]]:
+    """Active users of each agency, who may be recorded as attending for it."""
+    users: dict[uuid.UUID, list[User]] = defaultdict(list)
+    for user in (
+        User.objects.filter(
+            is_active=True,
+            membership__is_active=True,
+            membership__agency__in=[agency.pk for agency in agencies],
+        )
+        .select_related("membership")
+        .order_by("last_name", "first_name", "username")
+    ):
+        users[user.membership.agency_id].append(user)
+    return users
+
+
+def area_forces(area_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, set[uuid.UUID]]:
+    """The police forces of each area, by area id."""
+    forces: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for agency_id, area_id in Agency.objects.filter(
+        kind=AgencyKind.POLICE, is_active=True, area_id__in=set(area_ids)
+    ).values_list("pk", "area_id"):
+        forces[area_id].add(agency_id)
+    return forces
+
+
+def present_agencies(attendance: Iterable[MeetingAttendance]) -> set[uuid.UUID]:
+    return {row.agency_id for row in attendance if row.status == "present"}
+
+
+def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The meeting's agenda with everything its page and papers show, in a fixed number of
+    queries whatever its length."""
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related(
+            "panel_case",
+            "panel_case__panel",
+            "panel_case__source_agency",
+            "referral",
+            "referral__subject",
+            "referral__area",
+            "referral__owning_agency",
+            "referral__concern_type",
+            "decided_by",
+        )
+        .prefetch_related(
+            "panel_case__added_members",
+            Prefetch(
+                "panel_case__actions",
+                queryset=PanelAction.objects.select_related("owner_agency").order_by(
+                    "due_on", "id"
+                ),
+            ),
+            Prefetch(
+                "panel_case__contributions",
+                queryset=Contribution.objects.select_related("source_agency").order_by(
+                    "created_at", "id"
+                ),
+            ),
+            Prefetch("panel_case__moves", queryset=StageMove.objects.order_by("created_at", "id")),
+            Prefetch(
+                "panel_case__assessments",
+                queryset=Assessment.objects.filter(agreed_at__isnull=False).order_by("-number"),
+                to_attr="agreed_assessments",
+            ),
+            Prefetch(
+                "panel_case__plans",
+                queryset=SupportPlan.objects.order_by("-created_at", "-id"),
+                to_attr="support_plans",
+            ),
+        )
+        .order_by("position", "id")
+    )
+
+
+def item_for_update(*, meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
+    """One agenda item of this meeting, with its case, to write to."""
+    item = (
+        AgendaItem.objects.filter(meeting=meeting, pk=item_id)
+        .select_related(
+            "meeting", "meeting__panel", "panel_case", "panel_case__panel", "referral__area"
+        )
+        .first()
+    )
+    if item is None:
+        raise NotFound("No such case on this meeting's agenda.")
+    return item
+
+
+def grants_on(agency: Agency, referral_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, frozenset]:
+    """The agency's live grants on each of these referrals, in one query."""
+    categories = {pk: category for category, pk in permissions_by_category().items()}
+    now = timezone.now()
+    held: dict[uuid.UUID, set[Holding]] = defaultdict(set)
+    for referral_id, permission, source, scope in ReferralGrant.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
+        group_id=agency.group_id,
+        content_object_id__in=list(referral_ids),
+    ).values_list("content_object_id", "permission_id", "source_agency_id", "scope"):
+        held[referral_id].add((categories[permission], source, scope))
+    return {referral_id: frozenset(grants) for referral_id, grants in held.items()}
+
+
+@dataclass(frozen=True)
+class Lens:
+    """One agency's view of the agenda: its id and its grants on each case."""
+
+    agency_id: uuid.UUID
+    grants: dict[uuid.UUID, frozenset] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AgendaCase:
+    """One agenda case with what may be shown of it: an item is shown only when every
+    lens sees it (the viewer's, and for papers made for another agency, that agency's)."""
+
+    item: AgendaItem
+    membership: Membership
+    lenses: tuple[Lens, ...]
+
+    @property
+    def panel_case(self) -> PanelCase:
+        return self.item.panel_case
+
+    @property
+    def referral(self) -> Referral:
+        return self.item.referral
+
+    def sees(self, category: str, source_id, scope: str = WHOLE_CASE) -> bool:
+        """Whether one item of the case may be shown: `category` of `source_id`'s."""
+        return all(
+            sees_item(
+                self.membership,
+                agency_id=lens.agency_id,
+                item=(category, source_id, scope),
+                grants=lens.grants.get(self.referral.pk, frozenset()),
+            )
+            for lens in self.lenses
+        )
+
+    def sees_panel(self, category: str = Category.PANEL) -> bool:
+        return self.sees(category, self.panel_case.source_agency_id)
+
+    @property
+    def shown(self) -> VisibleReferral:
+        """The referral's own record as far as it may be shown, for its sections."""
+        owner = self.referral.owning_agency_id
+        return VisibleReferral(
+            referral=self.referral,
+            categories=frozenset(c for c in ALL_CATEGORIES if self.sees(c, owner)),
+            grants=self.lenses[0].grants.get(self.referral.pk, frozenset()),
+        )
+
+    def sees_anything(self) -> bool:
+        """Whether any item of the case may be shown at all: otherwise it is left out."""
+        sources = {self.referral.owning_agency_id, self.panel_case.source_agency_id}
+        sources |= {c.source_agency_id for c in self.panel_case.contributions.all()}
+        for lens in self.lenses:
+            sources |= {source for _, source, _ in lens.grants.get(self.referral.pk, ())}
+        return any(self.sees(category, source) for category in ALL_CATEGORIES for source in sources)
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A meeting's agenda as one viewer may see it."""
+
+    meeting: Meeting
+    cases: list[AgendaCase]
+    runs_meeting: bool
+    papers_open: bool
+    # Per agenda item id: why the panel may not decide on it now, or "".
+    problems: dict[uuid.UUID, str]
+
+
+def meeting_agenda_for_user(
+    *, membership: Membership, meeting: Meeting, for_agency: Agency | None = None
+) -> Agenda:
+    """The agenda as the member may see it. The panel's chair and coordinators see every
+    case (each item minimised by their own grants); members see only the cases shared with
+    their agency, and only once the chair has confirmed the papers. `for_agency` narrows
+    what is shown to what that agency may also see (papers made for it)."""
+    runs = runs_meeting(membership, meeting)
+    papers_open = runs or meeting.papers_confirmed_at is not None
+    if not papers_open:
+        return Agenda(meeting, [], runs, papers_open, {})
+    items = list(agenda_items(meeting))
+    referral_ids = [item.referral_id for item in items]
+    lenses = [Lens(membership.agency_id, grants_on(membership.agency, referral_ids))]
+    if for_agency is not None and for_agency.pk != membership.agency_id:
+        lenses.append(Lens(for_agency.pk, grants_on(for_agency, referral_ids)))
+    cases = [AgendaCase(item, membership, tuple(lenses)) for item in items]
+    cases = [case for case in cases if case.sees_anything()]
+    problems: dict[uuid.UUID, str] = {}
+    if runs:
+        forces = area_forces(item.referral.area_id for item in items)
+        present = present_agencies(attendance_of(meeting))
+        problems = {
+            item.pk: police_presence_problem(
+                area_name=item.referral.area.name,
+                area_forces=forces.get(item.referral.area_id, set()),
+                present=present,
+            )
+            for item in items
+        }
+    return Agenda(meeting, cases, runs, papers_open, problems)
+
+
+def actions_for_agency(*, membership: Membership | None) -> QuerySet[PanelAction]:
+    """Open actions given to the member's agency, the most overdue first."""
+    if not handles_case_content(membership):
+        return PanelAction.objects.none()
+    return (
+        PanelAction.objects.filter(owner_agency_id=membership.agency_id, done_at__isnull=True)
+        .select_related("referral", "panel_case", "owner_agency")
+        .order_by("due_on", "id")
+    )
+
+
+def action_get_for_user(*, membership: Membership | None, action_id: uuid.UUID) -> PanelAction:
+    """One action given to the member's agency; NotFound otherwise."""
+    if not handles_case_content(membership):
+        raise NotFound("No action with that id.")
+    action = (
+        PanelAction.objects.filter(pk=action_id, owner_agency_id=membership.agency_id)
+        .select_related("referral", "panel_case", "owner_agency")
+        .first()
+    )
+    if action is None:
+        raise NotFound("No action with that id.")
+    return action
+
+
+@dataclass(frozen=True)
+class ProposedShare:
+    """One row of the papers' proposal: `category` of `source_id`'s information on one
+    agenda case, for one member agency."""
+
+    item: AgendaItem
+    agency: Agency
+    category: str
+    source_id: uuid.UUID
+
+    @property
+    def key(self) -> str:
+        return f"{self.item.pk}:{self.agency.pk}:{self.category}:{self.source_id}"
+
+
+def _held_by_agencies(
+    agencies: Iterable[Agency], referral_ids: list[uuid.UUID], *, direct_only: bool = False
+) -> set[tuple[uuid.UUID, uuid.UUID, str, uuid.UUID]]:
+    """(referral, agency, category, source) of live whole-case grants, in one query;
+    `direct_only` keeps those given by the source itself (what the panel may pass on)."""
+    by_group = {agency.group_id: agency.pk for agency in agencies if agency.group_id}
+    categories = {pk: category for category, pk in permissions_by_category().items()}
+    grants = ReferralGrant.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+        group_id__in=list(by_group),
+        content_object_id__in=referral_ids,
+        scope=WHOLE_CASE,
+    )
+    if direct_only:
+        grants = grants.filter(decision__disclosing_agency_id=F("source_agency_id"))
+    return {
+        (referral_id, by_group[group_id], categories[permission], source)
+        for referral_id, group_id, permission, source in grants.values_list(
+            "content_object_id", "group_id", "permission_id", "source_agency_id"
+        )
+    }
+
+
+def papers_proposal(*, meeting: Meeting) -> list[ProposedShare]:
+    """What each member agency should be given for each agenda case
+    (panels.rules.papers), of what the panel holds or recorded itself, leaving out what
+    the agency already holds or originated."""
+    items = list(agenda_items(meeting))
+    panel_agency = meeting.panel.agency
+    standing = list(meeting.panel.members.all())
+    referral_ids = [item.referral_id for item in items]
+    recipients = {agency.pk: agency for agency in standing}
+    for item in items:
+        recipients.update({agency.pk: agency for agency in item.panel_case.added_members.all()})
+    recipients.pop(panel_agency.pk, None)
+    panel_holds = _held_by_agencies([panel_agency], referral_ids, direct_only=True)
+    already = _held_by_agencies(recipients.values(), referral_ids)
+    rows = []
+    for item in items:
+        case = item.panel_case
+        members = [a for a in standing if a.pk != panel_agency.pk]
+        members += [a for a in case.added_members.all() if a.pk not in {m.pk for m in members}]
+        # The panel passes on what it holds from the police and from partners directly.
+        sources_of: dict[str, list[uuid.UUID]] = defaultdict(list)
+        for referral_id, _, category, source in sorted(panel_holds, key=str):
+            if referral_id == item.referral_id:
+                sources_of[category].append(source)
+        for category in PANEL_RECORD:
+            sources_of[category] = [case.source_agency_id]
+        for agency in members:
+            for category in proposed_categories(
+                agency.kind,
+                has_assessment=bool(case.agreed_assessments),
+                has_plan=bool(case.support_plans),
+            ):
+                rows.extend(
+                    ProposedShare(item, agency, category, source)
+                    for source in sources_of.get(category, [])
+                    if source != agency.pk
+                    and (item.referral_id, agency.pk, category, source) not in already
+                )
+    return rows
+
+
+def latest_consents(panel_case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The latest consent decision recorded on each case, in one query."""
+    latest: dict[uuid.UUID, str] = {}
+    for case_id, decision in (
+        Consent.objects.filter(panel_case_id__in=list(panel_case_ids))
+        .order_by("panel_case_id", "-created_at", "-id")
+        .values_list("panel_case_id", "decision")
+    ):
+        latest.setdefault(case_id, decision)
+    return latest
+
+
+def standing_member_ids(meeting: Meeting) -> set[uuid.UUID]:
+    """The panel's own agency and its standing members."""
+    return {meeting.panel.agency_id} | set(
+        Panel.members.through.objects.filter(panel_id=meeting.panel_id).values_list(
+            "agency_id", flat=True
+        )
+    )

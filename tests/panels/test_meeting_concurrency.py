@@ -1,0 +1,100 @@
+"""Two decisions on one case at once, on PostgreSQL with real connections: whatever order
+their transactions interleave in, one is recorded and the other is told of a conflict."""
+
+import threading
+from collections.abc import Callable
+
+import pytest
+from django.db import connection, connections
+
+from panels.meeting_selectors import item_for_update
+from panels.models import AgendaItem, Meeting, PanelCase, StageMove
+from panels.models.vocabulary import DecisionMethod, Stage
+from panels.rules.stages import StageEvent
+from panels.services.meetings import agenda_decision_record
+from prevent_cases.exceptions import ConflictError
+from prevent_cases.models import Agency, User
+from tests.panels.factories import open_case
+from tests.panels.meeting_factories import meeting_with_agenda
+
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrent writers and row locks are tested on PostgreSQL",
+    ),
+]
+
+TRIALS = 10
+REASONS = "Susceptibility is clear from the referral and partners' information."
+
+
+def _person(username: str) -> User:
+    return User.objects.select_related("membership__agency").get(username=username)
+
+
+def _race(*operations: Callable[[], object]) -> list[object]:
+    """Run each operation in its own thread and connection, released together."""
+    barrier = threading.Barrier(len(operations), timeout=30)
+    outcomes: list[object] = [None] * len(operations)
+
+    def run(index: int, operation: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = operation()
+        except BaseException as error:  # reported by the caller, in the test's own thread
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, op)) for i, op in enumerate(operations)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a racing decision hung"
+    return outcomes
+
+
+def _decide(username: str, meeting_id, item_id, event: str, version: int):
+    def decide():
+        by = _person(username)
+        meeting = Meeting.objects.select_related("panel").get(pk=meeting_id)
+        item = item_for_update(meeting=meeting, item_id=item_id)
+        return agenda_decision_record(
+            actor=by,
+            membership=by.membership,
+            item=item,
+            event=event,
+            method=DecisionMethod.UNANIMOUS,
+            votes_for=None,
+            votes_against=None,
+            rationale=REASONS,
+            details=None,
+            version=version,
+        )
+
+    return decide
+
+
+def test_two_decisions_on_one_case_at_once_one_wins_the_other_conflicts(demo_people):
+    officer, chair = _person("northby.officer"), _person("northby.chair")
+    police = Agency.objects.get(name="Northby Police Prevent Team")
+    for _ in range(TRIALS):
+        case = open_case(officer, chair)
+        meeting = meeting_with_agenda(chair, police)
+        item = AgendaItem.objects.get(meeting=meeting, panel_case=case)
+
+        outcomes = _race(
+            _decide("northby.chair", meeting.pk, item.pk, StageEvent.ADOPT, 1),
+            _decide("northby.coordinator", meeting.pk, item.pk, StageEvent.ADOPT, 1),
+        )
+
+        assert sorted(type(outcome).__name__ for outcome in outcomes) == [
+            "AgendaItem",
+            ConflictError.__name__,
+        ], outcomes
+        case = PanelCase.objects.get(pk=case.pk)
+        assert (case.stage, case.version) == (Stage.ASSESSMENT, 2)
+        assert StageMove.objects.filter(panel_case=case).count() == 1
