@@ -14,7 +14,7 @@ from panels.services.requests import (
 from prevent_cases.models import Agency, User
 from tests.factories import decision_input
 
-PURPOSE = "To understand the person's health needs before the panel decides on adoption."
+PURPOSE = "To understand the health needs of the person before the panel decides on adoption."
 WITHHOLD_REASON = (
     "Disclosing these records would breach a duty of confidence owed to a third party, and "
     "the panel can assess needs without them."

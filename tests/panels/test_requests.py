@@ -44,9 +44,7 @@ def _events(event_type: str, referral_id) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(type=event_type, target_id=referral_id))
 
 
-def test_sending_a_request_tells_the_partner_who_it_is_about_and_nothing_else(
-    case, user, agency
-):
+def test_sending_a_request_tells_the_partner_who_it_is_about_and_nothing_else(case, user, agency):
     coordinator, health = user("northby.coordinator"), agency(HEALTH)
     assert holdings(agency=health, referral=case.referral) == frozenset()
 
@@ -113,9 +111,11 @@ def test_every_problem_with_a_request_is_reported_at_once(case, user, agency):
             due_on=timezone.localdate() - datetime.timedelta(days=1),
         )
     assert set(error.value.message_dict) == {"to_agency", "categories", "purpose", "due_on"}
-    assert not SharingDecision.objects.filter(disclosing_agency__name=PANEL).exclude(
-        receiving_agency__name=PANEL
-    ).exists()
+    assert (
+        not SharingDecision.objects.filter(disclosing_agency__name=PANEL)
+        .exclude(receiving_agency__name=PANEL)
+        .exists()
+    )
 
 
 def test_a_partner_answers_by_sharing_and_the_panel_sees_it(case, user, agency):
