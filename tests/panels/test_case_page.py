@@ -57,7 +57,9 @@ def test_the_panel_sees_the_person_the_history_with_reasons_and_what_partners_sh
 
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'id="identity-bar"' in body and "Alex Testperson" in body and "17 May 2009" in body
+    assert 'id="identity-bar"' in body
+    assert "Alex Testperson" in body
+    assert "17 May 2009" in body
     assert case.referral.reference in body
     assert "Needs assessment" in body
     assert RATIONALE in body
@@ -65,7 +67,8 @@ def test_the_panel_sees_the_person_the_history_with_reasons_and_what_partners_sh
     assert PURPOSE in body
     assert "Northby College" in body  # every request, to whichever partner
     assert f'href="/referrals/{case.referral_id}/"' in body
-    assert '<div id="case-sections">' in body and "case sections from other features" not in body
+    assert '<div id="case-sections">' in body
+    assert "case sections from other features" not in body
 
 
 def test_a_partner_sees_who_and_what_it_was_asked_and_nothing_else(sign_in, case):

@@ -41,7 +41,8 @@ def test_the_panel_sees_waiting_referrals_oldest_first_with_days_waiting(sign_in
     assert response.status_code == 200
     body = response.content.decode()
     assert body.index(older.reference) < body.index(newer.reference)
-    assert "Alex Olderperson" in body and "Alex Newerperson" in body
+    assert "Alex Olderperson" in body
+    assert "Alex Newerperson" in body
     assert "Waiting 6 days" in body
     assert "Waiting 0 days" in body
 

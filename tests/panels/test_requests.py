@@ -62,7 +62,8 @@ def test_sending_a_request_tells_the_partner_who_it_is_about_and_nothing_else(ca
     assert decision.categories == [Category.IDENTITY]
     assert decision.purpose == PURPOSE
     assert decision.legal_basis == LegalBasis.CTSA_S38
-    assert decision.consent_status == "not_sought" and decision.consent_reason
+    assert decision.consent_status == "not_sought"
+    assert decision.consent_reason
     (event,) = _events(EventType.INFORMATION_REQUESTED, case.referral_id)
     assert event.payload["request"] == str(request.pk)
     assert event.payload["categories"] == ["health", "family"]
