@@ -50,7 +50,7 @@ IDENTITY_JUSTIFICATION = (
 )
 
 
-def _answer_field(category: str) -> str:
+def answer_field(category: str) -> str:
     """The field an answer in `category` is reported against, on the form and the API."""
     return f"answer_{category}"
 
@@ -239,7 +239,7 @@ def _contribution_errors(
                 f"The request did not ask for {label.lower()}: answer only what was asked for."
             )
     for category in {category for category in answered if answered.count(category) > 1}:
-        errors[_answer_field(category)] = ["Give one answer per category."]
+        errors[answer_field(category)] = ["Give one answer per category."]
     return errors
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from audit.vocabulary import Category
 from panels.models import InformationRequest, StageMove
+from panels.models.vocabulary import RequestStatus
 from panels.rules.permissions import runs_case
 from panels.selectors import (
     case_contributions,
@@ -22,6 +23,7 @@ from panels.selectors import (
     case_stage_moves,
 )
 from panels.services.reads import panel_case_read
+from panels.services.requests import may_answer
 from prevent_cases.web.http_errors import domain_errors_as_http
 from referrals.web.presenters import person_name
 
@@ -37,6 +39,8 @@ class MoveRow:
 class RequestRow:
     request: InformationRequest
     purpose_shown: bool
+    # Addressed to the viewer's agency, still open, and the viewer may answer it.
+    answerable: bool
 
 
 @domain_errors_as_http
@@ -65,7 +69,11 @@ def case_detail(request: HttpRequest, panel_case_id: uuid.UUID) -> HttpResponse:
             ],
             "contributions": case_contributions(case),
             "requests": [
-                RequestRow(row, case_request_shows_purpose(case, row))
+                RequestRow(
+                    row,
+                    case_request_shows_purpose(case, row),
+                    row.status == RequestStatus.OPEN and may_answer(membership, row),
+                )
                 for row in case_requests(case)
             ],
             "runs_case": runs_case(membership, panel_case),

@@ -13,7 +13,7 @@ from django.utils import timezone
 from audit.services.decision_rules import DecisionInput, decision_input_from
 from audit.vocabulary import Category, DecisionAction
 from panels.models import InformationRequest
-from panels.services.requests import REQUESTABLE_CATEGORIES
+from panels.services.requests import REQUESTABLE_CATEGORIES, answer_field
 from prevent_cases.dates import UK_DATE_FORMATS
 from prevent_cases.models import Agency
 from prevent_cases.web.form_errors import add_service_errors
@@ -80,10 +80,6 @@ DECISION_FIELDS = (
     "justification",
     "expires_on",
 )
-
-
-def answer_field(category: str) -> str:
-    return f"answer_{category}"
 
 
 class RequestAnswerForm(SharingDecisionForm):

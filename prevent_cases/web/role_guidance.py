@@ -99,11 +99,15 @@ def next_steps_for_role(role: str) -> tuple[NextStep, ...]:
 # The service navigation per role, as (URL name, link text). Auditors and administrators
 # get no case pages: there is nothing there for them to see.
 _CASE_WORK = (("referrals:list", "Referrals"),)
+# The panel's chair and coordinators work from the Channel inbox; the roles that speak for
+# a partner agency answer the panels' information requests.
+_PANEL_WORK = (*_CASE_WORK, ("panels:inbox", "Channel inbox"))
+_PARTNER_WORK = (*_CASE_WORK, ("panels:my-requests", "Information requests"))
 NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
-    Role.PREVENT_OFFICER: _CASE_WORK,
-    Role.CHANNEL_COORDINATOR: _CASE_WORK,
-    Role.PANEL_CHAIR: _CASE_WORK,
-    Role.PANEL_MEMBER: _CASE_WORK,
+    Role.PREVENT_OFFICER: _PARTNER_WORK,
+    Role.CHANNEL_COORDINATOR: _PANEL_WORK,
+    Role.PANEL_CHAIR: _PANEL_WORK,
+    Role.PANEL_MEMBER: _PARTNER_WORK,
     Role.PRACTITIONER: _CASE_WORK,
     Role.AUDITOR: (
         ("audit:decisions", "Sharing decisions"),

@@ -169,3 +169,9 @@ def test_the_page_costs_the_same_however_many_items_it_shows(
     with django_assert_max_num_queries(len(few.captured_queries)):
         body = _page(client, case).content.decode()
     assert body.count("Synthetic health information") == 7
+
+
+def test_the_addressee_is_offered_its_open_request_to_answer(sign_in, case):
+    education = _page(sign_in("northby.education"), case).content.decode()
+    assert "/answer/" in education
+    assert "/answer/" not in _page(sign_in("northby.chair"), case).content.decode()
