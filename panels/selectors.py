@@ -5,20 +5,39 @@ referral cannot see the case (NotFound, as for a missing id). What each row of t
 shows is decided item by item from its (category, source, scope) and the viewer's grants.
 """
 
+import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from audit.vocabulary import Category
-from panels.models import CLOSED_STAGES, Assessment, Consent, Intervention, PanelCase
-from panels.models.vocabulary import ConsentDecision
+from panels.models import (
+    CLOSED_STAGES,
+    Assessment,
+    Consent,
+    Contribution,
+    InformationRequest,
+    Intervention,
+    Meeting,
+    Panel,
+    PanelCase,
+    StageMove,
+)
+from panels.models.vocabulary import ConsentDecision, RequestStatus, Stage
 from panels.rules.stages import PANEL_ROLES, StageEvent
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Membership
 from prevent_cases.policy import WHOLE_CASE, handles_case_content, sees_item
-from referrals.models import Referral, ReferralStatus
-from referrals.selectors import VisibleReferral, referral_get_for_user, referral_list_for_user
+from referrals.models import Referral, ReferralStatus, Subject
+from referrals.selectors import (
+    VisibleReferral,
+    referral_get_for_user,
+    referral_list_for_user,
+    visible,
+)
 
 
 @dataclass(frozen=True)
@@ -99,6 +118,181 @@ def panel_case_get_for_user(
         raise NotFound("No panel case with that id.")
     shown = referral_get_for_user(membership=membership, referral_id=panel_case.referral_id)
     return VisiblePanelCase(panel_case=panel_case, shown=shown, membership=membership)
+
+
+# --- The coordinator's work: the inbox, a case's requests and contributions, and the
+# requests addressed to a partner agency. -------------------------------------------------
+
+# With no meeting scheduled, the inbox shows cases due within this many days.
+DUE_WITHOUT_MEETING_DAYS = 28
+
+
+def panel_for_member(*, membership: Membership | None) -> Panel | None:
+    """The panel the member runs as its chair or a coordinator; None for anyone else."""
+    if not handles_case_content(membership) or membership.role not in PANEL_ROLES:
+        return None
+    return (
+        Panel.objects.select_related("agency", "area")
+        .filter(agency_id=membership.agency_id)
+        .first()
+    )
+
+
+def next_meeting(*, panel: Panel) -> Meeting | None:
+    """The panel's next meeting not yet held: the first that starts now or later."""
+    return (
+        Meeting.objects.filter(panel=panel, starts_at__gte=timezone.now(), closed_at__isnull=True)
+        .order_by("starts_at", "id")
+        .first()
+    )
+
+
+def _request_counts(cases: QuerySet[PanelCase]) -> QuerySet[PanelCase]:
+    open_requests = Q(information_requests__status=RequestStatus.OPEN)
+    overdue = open_requests & Q(information_requests__due_on__lt=timezone.localdate())
+    return cases.annotate(
+        open_requests=Count("information_requests", filter=open_requests),
+        overdue_requests=Count("information_requests", filter=overdue),
+    )
+
+
+def cases_gathering_information(*, membership: Membership | None) -> QuerySet[PanelCase]:
+    """The member's panel's cases at identification, the longest waiting first, with how
+    many information requests are open and overdue."""
+    cases = panel_cases_for_user(membership=membership).filter(stage=Stage.IDENTIFICATION)
+    return _request_counts(cases).order_by("stage_changed_at", "id")
+
+
+def cases_due_by(*, membership: Membership | None, due_by: datetime.date) -> QuerySet[PanelCase]:
+    """The member's panel's open cases due for review on or before `due_by`, soonest first."""
+    cases = panel_cases_for_user(membership=membership).filter(
+        next_review_on__isnull=False, next_review_on__lte=due_by
+    )
+    return _request_counts(cases).order_by("next_review_on", "id")
+
+
+def referrals_of(*, membership: Membership, rows: Iterable) -> dict[uuid.UUID, Referral]:
+    """The referrals these rows (panel cases, requests) hang off, as the member's scoped
+    list returns them (with the member's live grants on each), by id: what a list may show
+    of each is then known in one query, not one per row. A referral the member may see
+    nothing of is absent."""
+    ids = {row.referral_id for row in rows}
+    if not ids:
+        return {}
+    referrals = referral_list_for_user(membership=membership).filter(pk__in=ids)
+    return {referral.pk: referral for referral in referrals}
+
+
+def case_stage_moves(case: VisiblePanelCase) -> list[StageMove]:
+    """The case's stage history, oldest first. Every viewer of the case sees the moves;
+    the reasons only where the viewer sees the panel's decisions (`sees_panel`)."""
+    return list(
+        StageMove.objects.filter(panel_case=case.panel_case)
+        .select_related("source_agency")
+        .order_by("created_at", "id")
+    )
+
+
+def case_contributions(case: VisiblePanelCase) -> list[Contribution]:
+    """Partners' contributions to the case that the viewer may see, by their category and
+    source: its own agency's, and others' only through a live grant."""
+    contributions = (
+        Contribution.objects.filter(panel_case=case.panel_case)
+        .select_related("source_agency")
+        .order_by("created_at", "id")
+    )
+    return [
+        contribution
+        for contribution in contributions
+        if case.sees(contribution.category, contribution.source_agency_id)
+    ]
+
+
+def _requests() -> QuerySet[InformationRequest]:
+    today = timezone.localdate()
+    return InformationRequest.objects.select_related(
+        "to_agency", "source_agency", "panel_case__panel__area", "referral"
+    ).annotate(
+        is_overdue=ExpressionWrapper(
+            Q(status=RequestStatus.OPEN, due_on__lt=today), output_field=BooleanField()
+        )
+    )
+
+
+def case_requests(case: VisiblePanelCase) -> list[InformationRequest]:
+    """The case's information requests the viewer may see: all of them for the panel the
+    case is before, only those addressed to its agency for anyone else."""
+    requests = _requests().filter(panel_case=case.panel_case)
+    if case.membership.agency_id != case.panel_case.source_agency_id:
+        requests = requests.filter(to_agency_id=case.membership.agency_id)
+    return list(requests.order_by("-created_at", "id"))
+
+
+def case_request_shows_purpose(case: VisiblePanelCase, request: InformationRequest) -> bool:
+    """A request's purpose is the panel's information, shown to its addressee too."""
+    return request.to_agency_id == case.membership.agency_id or case.sees(
+        Category.PANEL, request.source_agency_id
+    )
+
+
+@dataclass(frozen=True)
+class AddressedRequest:
+    """A request addressed to the viewer's agency, with who it is about where the agency
+    may see the person's identity (through the decision sent with the request)."""
+
+    request: InformationRequest
+    shown: VisibleReferral | None
+
+    @property
+    def subject(self) -> Subject | None:
+        if self.shown is None or not self.shown.shows(Category.IDENTITY):
+            return None
+        return self.shown.referral.subject
+
+
+def _addressed(membership: Membership | None) -> QuerySet[InformationRequest]:
+    if not handles_case_content(membership):
+        return InformationRequest.objects.none()
+    return _requests().filter(to_agency_id=membership.agency_id)
+
+
+def _with_identity(
+    membership: Membership, requests: list[InformationRequest]
+) -> list[AddressedRequest]:
+    referrals = referrals_of(membership=membership, rows=requests)
+    return [
+        AddressedRequest(
+            request=request,
+            shown=visible(referrals[request.referral_id], membership=membership)
+            if request.referral_id in referrals
+            else None,
+        )
+        for request in requests
+    ]
+
+
+def requests_addressed_to_agency(*, membership: Membership | None) -> QuerySet[InformationRequest]:
+    """Open requests addressed to the member's agency, the most overdue first."""
+    return _addressed(membership).filter(status=RequestStatus.OPEN).order_by("due_on", "id")
+
+
+def addressed_requests_shown(
+    *, membership: Membership, requests: Iterable[InformationRequest]
+) -> list[AddressedRequest]:
+    """A page of requests addressed to the member's agency, each with who it is about."""
+    return _with_identity(membership, list(requests))
+
+
+def request_get_for_addressee(
+    *, membership: Membership | None, request_id: uuid.UUID
+) -> AddressedRequest:
+    """One request addressed to the member's agency; NotFound for any other, so the
+    requests sent to other agencies cannot be probed."""
+    request = _addressed(membership).filter(pk=request_id).first()
+    if request is None:
+        raise NotFound("No information request with that id.")
+    (addressed,) = _with_identity(membership, [request])
+    return addressed
 
 
 def stage_blockers(panel_case: PanelCase, event: str) -> list[str]:

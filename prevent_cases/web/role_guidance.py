@@ -99,15 +99,27 @@ def next_steps_for_role(role: str) -> tuple[NextStep, ...]:
 # The service navigation per role, as (URL name, link text). Auditors and administrators
 # get no case pages: there is nothing there for them to see.
 _CASE_WORK = (("referrals:list", "Referrals"),)
-# Those who run a panel also see its dashboard (a coordinator in a police force is told
-# there that the page is for the panel's local authority).
-_PANEL_WORK = (*_CASE_WORK, ("panels:dashboard", "Panel dashboard"))
+# Those who run a panel work from its dashboard, the Channel inbox and its meetings (a
+# coordinator in a police force is told there that the pages are for the panel's local
+# authority); the roles that speak for a partner agency answer the panels' requests for
+# information and see the actions the panel gave their agency.
+_PANEL_WORK = (
+    *_CASE_WORK,
+    ("panels:dashboard", "Panel dashboard"),
+    ("panels:inbox", "Channel inbox"),
+    ("panels:meetings", "Meetings"),
+)
+_PARTNER_WORK = (
+    *_CASE_WORK,
+    ("panels:my-requests", "Information requests"),
+    ("panels:my-actions", "Panel actions"),
+)
 NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
-    Role.PREVENT_OFFICER: _CASE_WORK,
+    Role.PREVENT_OFFICER: _PARTNER_WORK,
     Role.CHANNEL_COORDINATOR: _PANEL_WORK,
     Role.PANEL_CHAIR: _PANEL_WORK,
-    Role.PANEL_MEMBER: _CASE_WORK,
-    Role.PRACTITIONER: _CASE_WORK,
+    Role.PANEL_MEMBER: _PARTNER_WORK,
+    Role.PRACTITIONER: (*_CASE_WORK, ("panels:my-actions", "Panel actions")),
     Role.AUDITOR: (
         ("audit:decisions", "Sharing decisions"),
         ("audit:case-views", "Case views"),
