@@ -212,6 +212,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Referrals, Channel panel cases and the sharing decisions that grant access.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Several vocabularies have a field called "status"; each gets its own schema name.
+    "ENUM_NAME_OVERRIDES": {
+        "InformationRequestStatusEnum": "panels.models.vocabulary.RequestStatus",
+        "AttendanceStatusEnum": "panels.models.vocabulary.Attendance",
+    },
 }
 
 # Celery: with no REDIS_URL tasks run eagerly in-process (the embedded default).
