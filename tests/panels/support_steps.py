@@ -2,7 +2,10 @@
 in-meeting decisions are made by calling panel_case_move directly, as a meeting would."""
 
 import datetime
+import threading
+from collections.abc import Callable
 
+from django.db import connections
 from django.utils import timezone
 
 from audit.record.chain import atomic_unit
@@ -12,16 +15,19 @@ from panels.rules.stages import StageEvent
 from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
 from panels.services.cases import MoveDetails, panel_case_move
 from panels.services.support import InterventionInput, consent_record, support_plan_record
+from panels.services.transfer import panel_case_transfer
 from panels.support_selectors import framework_factors
-from prevent_cases.models import Agency, User
+from prevent_cases.models import Agency, Area, User
+from tests.factories import decision_input
 
 RATIONALE = "The panel discussed the case and agreed this with the police present."
 SUMMARY = "Engagement factors present; no intent or capability identified at this time."
 
 
-def fresh(case: PanelCase) -> PanelCase:
+def fresh(case) -> PanelCase:
+    """The case (or the case with this id) as the database has it now."""
     return PanelCase.objects.select_related("panel", "referral", "referral__subject").get(
-        pk=case.pk
+        pk=getattr(case, "pk", case)
     )
 
 
@@ -131,3 +137,40 @@ def to_review(chair: User, case: PanelCase, provider: Agency) -> PanelCase:
     record_plan(chair, case, intervention(provider))
     consent(chair, case)
     return move(chair, case, StageEvent.START_SUPPORT)
+
+
+def transfer(by: User, case: PanelCase, area="Southmere", note="The family moved there last week."):
+    case = fresh(case)
+    return panel_case_transfer(
+        actor=by,
+        membership=by.membership,
+        panel_case=case,
+        to_area=Area.objects.get(name=area),
+        note=note,
+        data=decision_input(categories=()),
+        version=case.version,
+    )
+
+
+def race(*operations: Callable[[], object]) -> list[object]:
+    """Run each operation in its own thread and database connection, all released at once;
+    return what each returned or raised (as tests/referrals/test_concurrent_grants.py)."""
+    barrier = threading.Barrier(len(operations), timeout=30)
+    outcomes: list[object] = [None] * len(operations)
+
+    def run(index: int, operation: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = operation()
+        except BaseException as error:  # reported by the caller, in the test's own thread
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(n, op)) for n, op in enumerate(operations)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads), "a racing operation hung"
+    return outcomes

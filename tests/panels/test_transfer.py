@@ -12,15 +12,13 @@ from panels.rules.stages import StageEvent
 from panels.selectors import channel_inbox
 from panels.services.assessment import assessment_start
 from panels.services.cases import panel_case_open
-from panels.services.transfer import panel_case_transfer
 from panels.support_selectors import transferred_case_for
 from prevent_cases.exceptions import AccessDenied
-from prevent_cases.models import Area
 from referrals.models import Referral
 from referrals.selectors import holdings
-from tests.factories import decision_input, share
+from tests.factories import share
 from tests.panels.factories import open_case
-from tests.panels.support_steps import fresh, move, to_review
+from tests.panels.support_steps import fresh, move, to_review, transfer
 
 pytestmark = pytest.mark.django_db
 
@@ -40,21 +38,10 @@ def case(officer, chair, agency):
     return fresh(case)
 
 
-def _transfer(by, case, area_name="Southmere", note="The family moved to Southmere last week."):
-    case = fresh(case)
-    return panel_case_transfer(
-        actor=by,
-        membership=by.membership,
-        panel_case=case,
-        to_area=Area.objects.get(name=area_name),
-        note=note,
-        data=decision_input(categories=()),
-        version=case.version,
-    )
-
-
 def _held(agency, referral) -> set:
-    return {(category, source) for category, source, _ in holdings(agency=agency, referral=referral)}
+    return {
+        (category, source) for category, source, _ in holdings(agency=agency, referral=referral)
+    }
 
 
 def test_a_transfer_hands_the_case_and_its_history_to_the_receiving_panel(
@@ -64,7 +51,7 @@ def test_a_transfer_hands_the_case_and_its_history_to_the_receiving_panel(
     northby_panel = chair.membership.agency
     southmere = user("southmere.chair")
 
-    _transfer(chair, case)
+    transfer(chair, case)
 
     referral = Referral.objects.get(pk=case.referral_id)
     assert referral.responsible_agency_id == southmere.membership.agency_id
@@ -107,7 +94,7 @@ def test_a_transfer_hands_the_case_and_its_history_to_the_receiving_panel(
 
 def test_a_transfer_goes_to_another_area_with_a_reason(case, chair):
     with pytest.raises(ValidationError) as refused:
-        _transfer(chair, case, area_name="Northby", note="Moving.")
+        transfer(chair, case, area="Northby", note="Moving.")
     assert set(refused.value.message_dict) == {"to_area", "note"}
     assert fresh(case).stage == Stage.REVIEW
 
@@ -117,13 +104,13 @@ def test_a_transfer_goes_to_another_area_with_a_reason(case, chair):
 )
 def test_only_the_responsible_panel_chair_or_coordinator_transfers(case, user, username):
     with pytest.raises(AccessDenied):
-        _transfer(user(username), case)
-    _transfer(user("northby.coordinator"), case)
+        transfer(user(username), case)
+    transfer(user("northby.coordinator"), case)
     assert fresh(case).exit_outcome == ExitOutcome.TRANSFERRED
 
 
 def test_the_sending_panel_cannot_start_work_on_a_transferred_case(officer, chair):
     case = move(chair, open_case(officer, chair), StageEvent.ADOPT)
-    _transfer(chair, case)
+    transfer(chair, case)
     with pytest.raises(AccessDenied):
         assessment_start(actor=chair, membership=chair.membership, panel_case=fresh(case))
