@@ -31,7 +31,7 @@ from panels.rules.assessment_diff import FactorChange, assessment_diff
 from panels.rules.permissions import is_panel_member_agency
 from panels.selectors import VisiblePanelCase
 from prevent_cases.exceptions import NotFound
-from prevent_cases.models import Agency, Membership, User
+from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.roles import Role
 
 # Who may be named as the practitioner delivering an intervention.
@@ -272,3 +272,20 @@ def transferred_case_for(referral_id: uuid.UUID) -> PanelCase | None:
         .order_by("-exited_on", "-created_at")
         .first()
     )
+
+
+def transfer_areas(panel_case: PanelCase) -> QuerySet[Area]:
+    """Areas with a Channel panel a case may be transferred to: every other one."""
+    return (
+        Area.objects.filter(panel_agency__isnull=False)
+        .exclude(pk=panel_case.panel.area_id)
+        .order_by("name")
+    )
+
+
+def area_get(area_id) -> Area | None:
+    return Area.objects.filter(pk=area_id).select_related("panel_agency").first()
+
+
+def practitioner_get(user_id) -> User | None:
+    return User.objects.filter(pk=user_id).select_related("membership").first()
