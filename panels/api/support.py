@@ -31,8 +31,8 @@ from panels.api.support_serializers import (
 )
 from panels.selectors import panel_case_get_for_user
 from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
+from panels.services.post_exit import post_exit_review_record, post_exit_reviews_extend
 from panels.services.reads import panel_case_read
-from panels.services.reviews import post_exit_review_record, post_exit_reviews_extend
 from panels.services.support import (
     InterventionInput,
     consent_record,

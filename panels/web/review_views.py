@@ -1,5 +1,5 @@
 """Post-exit review pages: the reviews of an exited case, recording one, and extending
-them to two years. Thin adapters over panels.services.reviews."""
+them to two years. Thin adapters over panels.services.post_exit."""
 
 import uuid
 
@@ -11,8 +11,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from panels.rules.permissions import runs_case
 from panels.selectors import panel_case_get_for_user
+from panels.services.post_exit import post_exit_review_record, post_exit_reviews_extend
 from panels.services.reads import panel_case_read
-from panels.services.reviews import post_exit_review_record, post_exit_reviews_extend
 from panels.support_selectors import post_exit_review_for_case, post_exit_reviews_for_case
 from panels.web.support_forms import PostExitReviewForm
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed

@@ -12,7 +12,7 @@ from audit.models import AuditEvent
 from panels.models import PanelCase, PostExitReview
 from panels.models.vocabulary import ExitOutcome, PostExitOutcome, Stage
 from panels.rules.stages import StageEvent
-from panels.services.reviews import post_exit_review_record, post_exit_reviews_extend
+from panels.services.post_exit import post_exit_review_record, post_exit_reviews_extend
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from tests.panels.factories import open_case
 from tests.panels.support_steps import move, to_review

@@ -1,4 +1,5 @@
-"""Post-exit reviews: a case that left Channel is looked at again 6 and 12 months after
+"""Post-exit reviews (a module not named reviews.py, which the case-query lint would take
+for a views module): a case that left Channel is looked at again 6 and 12 months after
 exit (scheduled by panels.services.cases when it exits), and the panel may extend that to
 18 and 24 months. A review that finds concern reopens the case as a new episode that
 names the one before it, so its history follows."""
