@@ -12,19 +12,19 @@ from rest_framework.views import APIView
 
 from audit.services.decision_rules import DecisionInput
 from panels.api.support_serializers import (
-    AgreeInput,
+    AssessmentAgreeInput,
+    AssessmentEntryInput,
+    AssessmentEntryOutput,
     AssessmentOutput,
     AssessmentShownOutput,
     ConsentInput,
     ConsentOutput,
-    EntryInput,
-    EntryOutput,
     InterventionInputSerializer,
     InterventionOutput,
     PlanInput,
-    ReviewInput,
-    ReviewOutput,
-    ReviewRecordedOutput,
+    PostExitReviewInput,
+    PostExitReviewOutput,
+    PostExitReviewRecordedOutput,
     SupportOutput,
     TransferInput,
     TransferOutput,
@@ -106,11 +106,11 @@ def _draft(case):
 
 
 class AssessmentEntryApi(APIView):
-    @extend_schema(request=EntryInput, responses={201: EntryOutput})
+    @extend_schema(request=AssessmentEntryInput, responses={201: AssessmentEntryOutput})
     def post(self, request: Request, case_id) -> Response:
         """Record the caller's agency's own rating and evidence for one factor."""
         case = _case(request, case_id)
-        payload = EntryInput(data=request.data)
+        payload = AssessmentEntryInput(data=request.data)
         payload.is_valid(raise_exception=True)
         entry = assessment_entry_record(
             actor=request.user,
@@ -118,15 +118,15 @@ class AssessmentEntryApi(APIView):
             assessment=_draft(case),
             **payload.validated_data,
         )
-        return Response(EntryOutput(entry).data, status=status.HTTP_201_CREATED)
+        return Response(AssessmentEntryOutput(entry).data, status=status.HTTP_201_CREATED)
 
 
 class AssessmentAgreeApi(APIView):
-    @extend_schema(request=AgreeInput, responses=AssessmentOutput)
+    @extend_schema(request=AssessmentAgreeInput, responses=AssessmentOutput)
     def post(self, request: Request, case_id) -> Response:
         """Agree the assessment in progress: the panel's ratings, summary and plan."""
         case = _case(request, case_id)
-        payload = AgreeInput(data=request.data)
+        payload = AssessmentAgreeInput(data=request.data)
         payload.is_valid(raise_exception=True)
         assessment = assessment_agree(
             actor=request.user,
@@ -223,20 +223,20 @@ class InterventionAssignApi(APIView):
 
 
 class PostExitReviewsApi(APIView):
-    @extend_schema(responses=ReviewOutput(many=True))
+    @extend_schema(responses=PostExitReviewOutput(many=True))
     def get(self, request: Request, case_id) -> Response:
         """The case's post-exit reviews, if the caller sees the panel's decisions."""
         case = _read(request, case_id)
-        return Response(ReviewOutput(post_exit_reviews_for_case(case=case), many=True).data)
+        return Response(PostExitReviewOutput(post_exit_reviews_for_case(case=case), many=True).data)
 
 
 class PostExitReviewRecordApi(APIView):
-    @extend_schema(request=ReviewInput, responses=ReviewRecordedOutput)
+    @extend_schema(request=PostExitReviewInput, responses=PostExitReviewRecordedOutput)
     def post(self, request: Request, case_id, review_id) -> Response:
         """Record a post-exit review; concern reopens the case as a new episode."""
         case = _case(request, case_id)
         review = post_exit_review_for_case(case=case, review_id=review_id)
-        payload = ReviewInput(data=request.data)
+        payload = PostExitReviewInput(data=request.data)
         payload.is_valid(raise_exception=True)
         reopened = post_exit_review_record(
             actor=request.user,
@@ -245,21 +245,21 @@ class PostExitReviewRecordApi(APIView):
             **payload.validated_data,
         )
         return Response(
-            ReviewRecordedOutput(
+            PostExitReviewRecordedOutput(
                 {"review": review, "reopened_case": reopened.pk if reopened else None}
             ).data
         )
 
 
 class PostExitReviewsExtendApi(APIView):
-    @extend_schema(request=None, responses={201: ReviewOutput(many=True)})
+    @extend_schema(request=None, responses={201: PostExitReviewOutput(many=True)})
     def post(self, request: Request, case_id) -> Response:
         """Add reviews 18 and 24 months after exit (chair, coordinator)."""
         case = _case(request, case_id)
         added = post_exit_reviews_extend(
             actor=request.user, membership=request.membership, panel_case=case.panel_case
         )
-        return Response(ReviewOutput(added, many=True).data, status=status.HTTP_201_CREATED)
+        return Response(PostExitReviewOutput(added, many=True).data, status=status.HTTP_201_CREATED)
 
 
 class TransferApi(APIView):

@@ -16,7 +16,7 @@ from panels.models.vocabulary import (
 from prevent_cases.api.serializers import NamedRefOutput
 
 
-class EntryOutput(serializers.Serializer):
+class AssessmentEntryOutput(serializers.Serializer):
     factor = serializers.CharField(source="factor.code")
     rating = serializers.CharField()
     evidence = serializers.CharField()
@@ -34,7 +34,7 @@ class AssessmentOutput(serializers.Serializer):
     management_plan = serializers.CharField()
 
 
-class ChangeOutput(serializers.Serializer):
+class AssessmentChangeOutput(serializers.Serializer):
     factor = serializers.CharField()
     before = serializers.CharField(allow_null=True)
     after = serializers.CharField(allow_null=True)
@@ -48,7 +48,7 @@ class AssessmentShownOutput(serializers.Serializer):
     current = serializers.SerializerMethodField()
     previous = serializers.SerializerMethodField()
     entries = serializers.SerializerMethodField()
-    changes = ChangeOutput(many=True)
+    changes = AssessmentChangeOutput(many=True)
 
     def _assessment(self, assessment, sees_panel):
         if assessment is None:
@@ -67,20 +67,20 @@ class AssessmentShownOutput(serializers.Serializer):
 
     def get_entries(self, shown) -> list[dict]:
         return [
-            EntryOutput(entry).data
+            AssessmentEntryOutput(entry).data
             for dimension in shown.dimensions
             for row in dimension.factors
             for entry in row.entries
         ]
 
 
-class EntryInput(serializers.Serializer):
+class AssessmentEntryInput(serializers.Serializer):
     factor = serializers.CharField(max_length=80)
     rating = serializers.CharField(max_length=40)
     evidence = serializers.CharField(allow_blank=True, default="")
 
 
-class AgreeInput(serializers.Serializer):
+class AssessmentAgreeInput(serializers.Serializer):
     summary = serializers.CharField()
     management_plan = serializers.CharField(allow_blank=True, default="")
 
@@ -166,7 +166,7 @@ class PlanInput(serializers.Serializer):
     interventions = InterventionInputSerializer(many=True, required=False, default=list)
 
 
-class ReviewOutput(serializers.Serializer):
+class PostExitReviewOutput(serializers.Serializer):
     id = serializers.UUIDField()
     months_after_exit = serializers.IntegerField()
     due_on = serializers.DateField()
@@ -175,13 +175,15 @@ class ReviewOutput(serializers.Serializer):
     done_at = serializers.DateTimeField(allow_null=True)
 
 
-class ReviewInput(serializers.Serializer):
-    outcome = serializers.ChoiceField(PostExitOutcome.choices)
+class PostExitReviewInput(serializers.Serializer):
+    # A plain text field, checked by the service: a second choice set named "outcome" (the
+    # screening outcome has the first) would give the schema an ambiguous enum name.
+    outcome = serializers.CharField(help_text="One of: " + ", ".join(PostExitOutcome.values) + ".")
     rationale = serializers.CharField()
 
 
-class ReviewRecordedOutput(serializers.Serializer):
-    review = ReviewOutput()
+class PostExitReviewRecordedOutput(serializers.Serializer):
+    review = PostExitReviewOutput()
     reopened_case = serializers.UUIDField(allow_null=True)
 
 
