@@ -41,6 +41,7 @@ class EventType(models.TextChoices):
     SUPPORT_PLAN_RECORDED = "support_plan.recorded", "Support plan recorded"
     INTERVENTION_ASSIGNED = "intervention.assigned", "Intervention assigned"
     POST_EXIT_REVIEW_RECORDED = "post_exit_review.recorded", "Post-exit review recorded"
+    POST_EXIT_REVIEWS_EXTENDED = "post_exit_review.extended", "Post-exit reviews extended"
     REMINDER_SENT = "reminder.sent", "Reminder sent"
     SHARING_DECISION_RECORDED = "sharing_decision.recorded", "Sharing decision recorded"
     DECISION_REVIEWED = "sharing_decision.reviewed", "Sharing decision reviewed by an auditor"
@@ -100,6 +101,7 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
         {"panel_case", "intervention", "delivering_agency", "type"}
     ),
     EventType.POST_EXIT_REVIEW_RECORDED: frozenset({"panel_case", "review", "months", "outcome"}),
+    EventType.POST_EXIT_REVIEWS_EXTENDED: frozenset({"panel_case", "months"}),
     EventType.REMINDER_SENT: frozenset({"kind", "subject", "due_on", "recipients"}),
     EventType.SHARING_DECISION_RECORDED: frozenset(
         {

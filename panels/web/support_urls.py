@@ -1,3 +1,29 @@
-"""Placeholder: filled in by its feature."""
+"""Pages for the later stages of a panel case: assessment, consent, the support plan,
+post-exit reviews and transfer, under /panels/cases/<id>/."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from panels.web import assessment_views, review_views, support_views, transfer_views
+
+CASE = "cases/<uuid:case_id>/"
+
+urlpatterns = [
+    path(f"{CASE}assessment/", assessment_views.assessment_page, name="assessment"),
+    path(
+        f"{CASE}assessment/start/",
+        assessment_views.assessment_start_view,
+        name="assessment-start",
+    ),
+    path(f"{CASE}assessment/entry/", assessment_views.assessment_entry, name="assessment-entry"),
+    path(
+        f"{CASE}assessment/agree/", assessment_views.assessment_agree_view, name="assessment-agree"
+    ),
+    path(f"{CASE}consent/", support_views.consent_page, name="consent"),
+    path(f"{CASE}plan/", support_views.plan_page, name="plan"),
+    path(f"{CASE}plan/record/", support_views.plan_record, name="plan-record"),
+    path(f"{CASE}plan/interventions/new/", support_views.intervention_new, name="intervention-new"),
+    path(f"{CASE}reviews/", review_views.reviews_page, name="reviews"),
+    path(f"{CASE}reviews/extend/", review_views.reviews_extend, name="reviews-extend"),
+    path(f"{CASE}reviews/<uuid:review_id>/", review_views.review_record, name="review-record"),
+    path(f"{CASE}transfer/", transfer_views.transfer, name="transfer"),
+]
