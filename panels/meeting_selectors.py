@@ -440,3 +440,25 @@ def standing_member_ids(meeting: Meeting) -> set[uuid.UUID]:
             "agency_id", flat=True
         )
     )
+
+
+def case_agenda_items(panel_case: PanelCase) -> QuerySet[AgendaItem]:
+    """The meetings a case was or will be discussed at, newest first, for its panel."""
+    return (
+        AgendaItem.objects.filter(panel_case=panel_case)
+        .select_related("meeting")
+        .order_by("-meeting__starts_at", "id")
+    )
+
+
+def agencies_to_add(panel_case: PanelCase) -> QuerySet[Agency]:
+    """Active agencies that do not sit on the panel for this case yet, its area's first."""
+    sitting = {agency.pk for agency in panel_case.panel.members.all()}
+    sitting |= {agency.pk for agency in panel_case.added_members.all()}
+    sitting.add(panel_case.panel.agency_id)
+    return (
+        Agency.objects.filter(is_active=True)
+        .exclude(pk__in=sitting)
+        .select_related("area")
+        .order_by("area__name", "name")
+    )

@@ -8,11 +8,13 @@ from axes.handlers.proxy import AxesProxyHandler
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import resolve_url
 
 from audit.services.decisions import sign_in_failed_recorded, sign_in_recorded, sign_out_recorded
 from prevent_cases.selectors import membership_for_user
 from prevent_cases.web.access_exemptions import membership_not_required
 from prevent_cases.web.forms import SignInForm
+from prevent_cases.web.role_guidance import landing_page
 
 
 class SignInView(auth_views.LoginView):
@@ -33,6 +35,10 @@ class SignInView(auth_views.LoginView):
         user = form.get_user()
         sign_in_recorded(user=user, membership=membership_for_user(user))
         return response
+
+    def get_default_redirect_url(self) -> str:
+        # Without a `next`, each role starts from its own work queue.
+        return resolve_url(landing_page(membership_for_user(self.request.user)))
 
     def form_invalid(self, form) -> HttpResponse:
         if not self.already_locked and form.data.get("username"):

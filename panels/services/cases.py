@@ -24,6 +24,7 @@ from panels.models.vocabulary import ExitOutcome, InterventionStatus, Stage
 from panels.rules.permissions import runs_case, runs_panel_for
 from panels.rules.stages import StageEvent, move_for
 from panels.selectors import stage_blockers
+from panels.support_selectors import transferred_case_for
 from prevent_cases.dates import add_months
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.models import Agency, Membership, User
@@ -77,7 +78,8 @@ def panel_case_open(
     previous_case: PanelCase | None = None,
 ) -> PanelCase:
     """Accept a referral from the Channel inbox: it becomes a case before the panel, at
-    identification. Only the responsible panel's chair or coordinator accepts."""
+    identification. Only the responsible panel's chair or coordinator accepts. A referral
+    another panel transferred here is linked to the episode that panel closed."""
     if not runs_panel_for(membership, referral):
         raise AccessDenied(
             "Only the responsible panel's chair or coordinator may accept a referral."
@@ -90,6 +92,7 @@ def panel_case_open(
         .exists()
     ):
         raise ConflictError("This referral is already before a panel.")
+    previous_case = previous_case or transferred_case_for(referral.pk)
     now = timezone.now()
     panel_case = PanelCase.objects.create(
         referral=referral,

@@ -24,7 +24,7 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import connection, models
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from audit.event_types import EventType
@@ -100,14 +100,8 @@ class ReminderRun:
 
 
 def _page(url_name: str, **kwargs) -> str:
-    """The path of the page a reminder points at. The meeting and case pages belong to
-    other parts of the panel's pages; where one is not installed the reminder points at
-    the home page rather than fail the whole batch."""
-    try:
-        return reverse(url_name, kwargs=kwargs)
-    except NoReverseMatch:
-        logger.warning("reminder page %s is not installed; linking the home page", url_name)
-        return reverse("home")
+    """The path of the page a reminder points at."""
+    return reverse(url_name, kwargs=kwargs)
 
 
 def _emails(memberships: Iterable[Membership]) -> dict[uuid.UUID, list[tuple[uuid.UUID, str]]]:
@@ -257,7 +251,8 @@ def _overdue_actions(today: datetime.date) -> list[Reminder]:
             target_type=CASE_TYPE,
             target_id=action.referral_id,
             recipients={
-                user: (email, _page("panels:case", panel_case_id=action.panel_case_id))
+                # The owner agency may see nothing of the case but its action.
+                user: (email, _page("panels:my-actions"))
                 for user, email in owners[action.owner_agency_id]
             },
         )
@@ -287,7 +282,8 @@ def _overdue_requests(today: datetime.date) -> list[Reminder]:
     for request in requests:
         case_page = _page("panels:case", panel_case_id=request.panel_case_id)
         recipients = {
-            user: (email, _page("panels:inbox")) for user, email in addressees[request.to_agency_id]
+            user: (email, _page("panels:my-requests"))
+            for user, email in addressees[request.to_agency_id]
         }
         asker = askers.get(request.requested_by_id)
         if asker is not None and asker[0] == request.panel_case.panel.agency_id:

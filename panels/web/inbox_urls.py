@@ -9,6 +9,11 @@ urlpatterns = [
     path("inbox/", inbox_views.inbox, name="inbox"),
     path("inbox/<uuid:referral_id>/accept/", inbox_views.inbox_accept, name="inbox-accept"),
     path("cases/<uuid:panel_case_id>/", case_views.case_detail, name="case"),
+    path(
+        "cases/<uuid:panel_case_id>/members/add/",
+        case_views.case_member_add,
+        name="case-member-add",
+    ),
     path("cases/<uuid:panel_case_id>/requests/new/", request_views.request_new, name="request-new"),
     path("requests/", request_views.my_requests, name="my-requests"),
     path(

@@ -60,7 +60,7 @@ def review_record(request: HttpRequest, case_id: uuid.UUID, review_id: uuid.UUID
                 messages.success(
                     request, "Review recorded. The case is reopened at identification."
                 )
-                return redirect(f"/panels/cases/{reopened.pk}/")
+                return redirect("panels:case", panel_case_id=reopened.pk)
             messages.success(request, "Review recorded.")
             return redirect("panels:reviews", case_id=case_id)
     return render(

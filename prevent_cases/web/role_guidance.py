@@ -127,3 +127,24 @@ NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
     ),
     Role.ADMINISTRATOR: (("admin:index", "Administration"),),
 }
+
+
+# Where those who run a Channel panel start after signing in: their work queue.
+PANEL_LANDING = {
+    Role.CHANNEL_COORDINATOR: "panels:inbox",
+    Role.PANEL_CHAIR: "panels:dashboard",
+}
+
+
+def landing_page(membership) -> str:
+    """The URL name of the page a member starts from after signing in: the panel's work
+    queue for its chair and coordinators (in the agency that runs an area's panel), the
+    home page for everyone else."""
+    if (
+        membership is not None
+        and membership.is_active
+        and membership.role in PANEL_LANDING
+        and membership.agency.panel_for.exists()
+    ):
+        return PANEL_LANDING[membership.role]
+    return "home"

@@ -80,14 +80,11 @@ def test_a_transfer_hands_the_case_and_its_history_to_the_receiving_panel(
     with pytest.raises(AccessDenied):
         move(chair, sent, StageEvent.REASSESS)
 
-    # The receiving panel accepts it from its inbox as a new episode linked to the sent one.
+    # The receiving panel accepts it from its inbox as a new episode linked to the sent one,
+    # without having to name it.
     assert list(channel_inbox(membership=southmere.membership)) == [referral]
-    new = panel_case_open(
-        actor=southmere,
-        membership=southmere.membership,
-        referral=referral,
-        previous_case=transferred_case_for(referral.pk),
-    )
+    assert transferred_case_for(referral.pk) == sent
+    new = panel_case_open(actor=southmere, membership=southmere.membership, referral=referral)
     assert new.previous_case == sent
     assert new.panel.agency_id == southmere.membership.agency_id
 

@@ -80,3 +80,18 @@ def test_repeated_failures_lock_the_account(demo_people, settings):
     response = client.post("/sign-in/", {"username": "northby.officer", "password": DEMO_PASSWORD})
     assert response.status_code == 429
     assert "locked" in response.content.decode().lower()
+
+
+@pytest.mark.parametrize(
+    ("username", "landing"),
+    [
+        ("northby.coordinator", "/panels/inbox/"),
+        ("northby.chair", "/panels/dashboard/"),
+        ("northby.officer", "/"),
+        ("northby.health", "/"),
+    ],
+)
+def test_each_role_starts_from_its_own_work_queue(demo_people, username, landing):
+    response = Client().post("/sign-in/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    assert response.url == landing
