@@ -411,5 +411,8 @@ def panel_reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
     for kind, find in SOURCES:
         reminders = [reminder for reminder in find(today) if reminder.recipients]
         run.sent[kind] = _send_batch(kind, reminders) if reminders else 0
-    logger.info("panel reminders sent: %s", run.sent)
+    logger.info(
+        "panel reminders sent: %s",
+        ", ".join(f"{kind.value} {count}" for kind, count in run.sent.items()),
+    )
     return run

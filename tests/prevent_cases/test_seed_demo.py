@@ -5,10 +5,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
+from panels.models import Panel
+from panels.models.vocabulary import ExitOutcome, NotAdoptedRoute, Stage
+from panels.selectors import channel_inbox
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.roles import Role
 from referrals.selectors import referral_list_for_user
+from referrals.services.case import grants_rebuild_recorded
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +33,30 @@ def test_seed_is_idempotent():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert _counts() == first
-    assert "added 0 areas, 0 agencies, 0 users, 0 referrals" in out.getvalue()
+    assert "added 0 areas, 0 agencies, 0 users, 0 referrals, 0 panel cases" in out.getvalue()
+
+
+def test_each_area_s_panel_has_cases_at_every_stage_and_exit_route():
+    call_command("seed_demo", stdout=StringIO())
+    for panel in Panel.objects.all():
+        cases = list(panel.cases.all())
+        assert {case.stage for case in cases} == set(Stage.values), panel
+        assert {case.exit_outcome for case in cases} >= {
+            ExitOutcome.NO_FURTHER_CONCERN,
+            ExitOutcome.CONSENT_WITHDRAWN,
+            ExitOutcome.TRANSFERRED,
+        }, panel
+        assert {case.not_adopted_route for case in cases} >= {
+            NotAdoptedRoute.HEALTH,
+            NotAdoptedRoute.POLICE,
+        }, panel
+        meetings = list(panel.meetings.all())
+        assert any(meeting.closed_at for meeting in meetings), "a meeting held"
+        assert any(meeting.starts_at > timezone.now() for meeting in meetings), "one to come"
+        # Referrals still waiting for the coordinator to accept them.
+        coordinator = User.objects.get(username=f"{panel.area.code}.coordinator")
+        assert channel_inbox(membership=coordinator.membership).exists()
+    assert grants_rebuild_recorded(apply=False).added == 0
 
 
 def test_every_role_is_seeded_in_at_least_two_areas():

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from prevent_cases.demo.accounts import demo_sign_ins
 from prevent_cases.demo.cases import seed_cases
+from prevent_cases.demo.panel_cases import seed_panel_cases
 from prevent_cases.demo.seed import seed_people
 
 
@@ -21,12 +22,13 @@ class Command(BaseCommand):
         # Seeding first means every sign-in printed, JSON or not, works.
         added = seed_people()
         added["referrals"] = seed_cases()
+        added["panel_cases"] = seed_panel_cases()
         if list_json:
             self.stdout.write(json.dumps(demo_sign_ins(), indent=2))
             return
         self.stdout.write(
             "Demo data: added {areas} areas, {agencies} agencies, {users} users, "
-            "{referrals} referrals.".format(**added)
+            "{referrals} referrals, {panel_cases} panel cases.".format(**added)
         )
         self.stdout.write("\nDemo sign-ins (synthetic accounts, one password for all):")
         rows = demo_sign_ins()
