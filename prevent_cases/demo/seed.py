@@ -13,6 +13,7 @@ from prevent_cases.demo.accounts import (
     demo_username,
 )
 from prevent_cases.models import Agency, Area, User
+from prevent_cases.roles import AgencyKind
 from prevent_cases.services import (
     agency_create,
     area_create,
@@ -58,12 +59,15 @@ def seed_people() -> dict[str, int]:
         if area.panel_agency_id is None:
             panel = Agency.objects.get(name=f"{demo_area.name} Council Channel Team")
             area_panel_agency_set(area=area, agency=panel)
-        # Every partner agency of the area sits on its panel as a standing member, but the
-        # information governance team (its auditors and administrators see no cases).
+        # The area's partners sit on its panel as standing members; an intervention
+        # provider is not a member but delivers what the panel assigns it, and the
+        # information governance team (auditors, administrators) sees no cases.
         panel_set_up(
             agency=area.panel_agency,
             members=list(
-                Agency.objects.filter(area=area).exclude(name__endswith="Information Governance")
+                Agency.objects.filter(area=area)
+                .exclude(name__endswith="Information Governance")
+                .exclude(kind=AgencyKind.INTERVENTION_PROVIDER)
             ),
         )
     return added

@@ -29,8 +29,8 @@ pytestmark = pytest.mark.django_db
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 TODAY = datetime.date(2026, 12, 1)
 CONCERN = "Synthetic concern: shared extremist material in class."
-# Every Northby user whose role handles case content: the panel's chair and coordinator,
-# and the content users of its standing member agencies.
+# The panel's chair and coordinator and the content users of its standing member agencies
+# (every Northby partner but the mentoring provider, which delivers but does not sit).
 NORTHBY_CONTENT = {
     "northby.chair",
     "northby.coordinator",
@@ -39,7 +39,6 @@ NORTHBY_CONTENT = {
     "northby.health",
     "northby.education",
     "northby.childrens",
-    "northby.provider",
 }
 PANEL_RUNNERS = {"northby.chair", "northby.coordinator"}
 

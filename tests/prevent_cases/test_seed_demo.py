@@ -7,8 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from panels.models import Panel
-from panels.models.vocabulary import ExitOutcome, NotAdoptedRoute, Stage
+from panels.models import Intervention, Panel
+from panels.models.vocabulary import ExitOutcome, InterventionStatus, NotAdoptedRoute, Stage
 from panels.selectors import channel_inbox
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.roles import Role
@@ -98,5 +98,15 @@ def test_seeded_cases_leave_a_valid_chain_and_something_for_every_role(settings,
     for username in ("northby.officer", "northby.chair", "northby.health", "southmere.officer"):
         membership = User.objects.get(username=username).membership
         assert referral_list_for_user(membership=membership).exists(), username
+    # The mentoring provider sees the cases it delivers support on, and no other; where
+    # consent was refused or the case left, its access ended with the support.
     provider = User.objects.get(username="northby.provider").membership
-    assert not referral_list_for_user(membership=provider).exists()
+    delivering = set(
+        Intervention.objects.filter(delivering_agency=provider.agency)
+        .exclude(status=InterventionStatus.WITHDRAWN)
+        .values_list("referral_id", flat=True)
+    )
+    assert delivering
+    assert set(referral_list_for_user(membership=provider).values_list("pk", flat=True)) == (
+        delivering
+    )
