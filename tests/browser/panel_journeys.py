@@ -10,9 +10,27 @@ from tests.browser.accessibility import assert_no_axe_violations, assert_one_h1
 
 
 def assert_accessible(page: Page) -> None:
-    """One h1, and no WCAG 2.2 AA violation axe-core can find, on the page as it is now."""
+    """One h1, no id used twice, and no WCAG 2.2 AA violation axe-core can find, on the
+    page as it is now."""
     assert_one_h1(page)
+    assert_unique_ids(page)
     assert_no_axe_violations(page)
+
+
+def assert_unique_ids(page: Page) -> None:
+    """No id is used twice: a label, hint or error link would find the wrong element. (axe
+    no longer counts duplicate ids as a WCAG failure, and the meeting page holds a form per
+    agenda case, so the tests check it themselves.)"""
+    repeated = page.evaluate(
+        """() => {
+            const seen = new Map();
+            for (const element of document.querySelectorAll("[id]")) {
+                seen.set(element.id, (seen.get(element.id) || 0) + 1);
+            }
+            return [...seen].filter(([, count]) => count > 1).map(([id]) => id);
+        }"""
+    )
+    assert not repeated, f"ids used more than once on {page.url}: {repeated}"
 
 
 def group(scope: Page | Locator, legend: str) -> Locator:

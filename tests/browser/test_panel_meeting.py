@@ -202,9 +202,7 @@ def test_chair_runs_a_meeting_of_two_cases(page: Page, live_server, cases):
     assert_accessible(page)
 
     # What the chair did in the browser is what the panel's record holds
-    stages = dict(
-        PanelCase.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "stage")
-    )
+    stages = dict(PanelCase.objects.filter(pk__in=[first.pk, second.pk]).values_list("pk", "stage"))
     assert stages == {first.pk: Stage.ASSESSMENT, second.pk: Stage.NOT_ADOPTED}
     action = PanelAction.objects.select_related("owner_agency").get(panel_case=first)
     assert (action.owner_agency.name, action.description) == (HEALTH, ACTION)
