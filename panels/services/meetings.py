@@ -92,7 +92,7 @@ class AttendanceEntry:
 
     agency_id: uuid.UUID
     status: str
-    attendee_id: int | None = None
+    attendee_id: uuid.UUID | None = None
 
 
 def _attendance_errors(

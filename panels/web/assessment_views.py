@@ -52,8 +52,20 @@ def assessment_page(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
             "runs": runs,
             "may_enter": draft is not None and may_enter_assessment(membership, case.panel_case),
             "may_start": runs and draft is None and case.panel_case.stage == "assessment",
+            "rating_labels": _rating_labels(shown),
         },
     )
+
+
+def _rating_labels(shown) -> dict[str, str]:
+    """The rating scale's words by code, so the page says "Significant", not its code; the
+    current framework's words first, then any only the previous assessment's framework has."""
+    labels: dict[str, str] = {}
+    for assessment in (shown.current, shown.previous):
+        if assessment is not None:
+            for rating in assessment.framework.ratings:
+                labels.setdefault(rating["code"], rating["label"])
+    return labels
 
 
 @domain_errors_as_http

@@ -99,7 +99,8 @@ class AttendanceForm(forms.Form):
             AttendanceEntry(
                 agency_id=agency.pk,
                 status=data[f"status_{agency.pk}"],
-                attendee_id=int(data[f"attendee_{agency.pk}"])
+                # User ids are UUIDs; the choice is already one of the agency's users.
+                attendee_id=uuid.UUID(data[f"attendee_{agency.pk}"])
                 if data[f"attendee_{agency.pk}"]
                 else None,
             )

@@ -2,6 +2,8 @@
 typed and report every problem at once, 403 for an action the viewer may not take and 404
 for a case it cannot see."""
 
+import re
+
 import pytest
 
 from panels.models import Intervention
@@ -54,7 +56,10 @@ def test_the_assessment_page_and_entry_form(officer, chair, sign_in):
 
     done = as_chair.post(_url(case, "assessment/entry/"), {**typed, "rating": "present"})
     assert done.status_code == 302
-    assert b"Said he feels watched at college." in as_chair.get(_url(case, "assessment/")).content
+    page = as_chair.get(_url(case, "assessment/")).content.decode()
+    assert "Said he feels watched at college." in page
+    # The rating is shown in the framework's words, not as its code.
+    assert re.search(r"\(panel\):\s*Present\s*</p>", page)
 
     # The police see the case but neither agree the assessment nor see the panel's entries.
     as_police = sign_in("northby.officer")

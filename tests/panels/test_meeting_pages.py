@@ -10,7 +10,7 @@ from audit.event_types import EventType
 from audit.models import AuditEvent
 from audit.vocabulary import Category
 from panels.meeting_selectors import item_for_update, papers_proposal
-from panels.models import AgendaItem, PanelAction
+from panels.models import AgendaItem, MeetingAttendance, PanelAction
 from panels.models.vocabulary import Stage
 from panels.services.meetings import panel_action_set
 from panels.services.papers import papers_confirm
@@ -220,3 +220,38 @@ def test_each_agency_sees_its_own_actions(officer, chair, sign_in, agency):
     assert health.post(reverse("panels:action-done", args=[action.pk])).status_code == 302
     action.refresh_from_db()
     assert action.done_at is not None
+
+
+def test_the_chair_records_who_attended_for_an_agency(chair, sign_in, user, agency):
+    """Naming the police officer who came is recorded with the force's attendance; naming
+    someone of another agency is refused beside the field."""
+    meeting = meeting_with_agenda(chair)
+    police, health = agency(POLICE), agency("Northby NHS Trust")
+    client = sign_in("northby.chair")
+    url = reverse("panels:meeting-attendance", args=[meeting.pk])
+
+    refused = client.post(
+        url,
+        {
+            f"status_{police.pk}": "present",
+            f"attendee_{police.pk}": str(user("northby.health").pk),
+        },
+    )
+    assert refused.status_code == 400
+    assert not MeetingAttendance.objects.filter(meeting=meeting).exists()
+
+    response = client.post(
+        url,
+        {
+            f"status_{police.pk}": "present",
+            f"attendee_{police.pk}": str(user("northby.officer").pk),
+            f"status_{health.pk}": "apologies",
+        },
+    )
+
+    assert response.status_code == 302
+    assert set(
+        MeetingAttendance.objects.filter(meeting=meeting).values_list(
+            "agency__name", "status", "attendee__username"
+        )
+    ) == {(POLICE, "present", "northby.officer"), ("Northby NHS Trust", "apologies", None)}
