@@ -77,11 +77,24 @@ def direct_holdings(*, agency: Agency, referral: Referral, source_id) -> frozens
     )
 
 
+def record_categories() -> frozenset[str]:
+    """The categories the referral's own record has fields in (the police's information)."""
+    return frozenset(
+        category
+        for model in (Subject, Referral, ReferralTransition)
+        for category in categories_of(model)
+    )
+
+
 def shareable_categories(
     *, agency: Agency, referral: Referral, source_id, scope: str = WHOLE_CASE
 ) -> frozenset[str]:
-    """The categories of `source_id`'s information the agency may name in a decision: all
-    of its own, or what the source itself granted it (for this part or the whole case)."""
+    """The categories of `source_id`'s information the agency may name in a decision: those
+    its own information on the case can hold (for the owning force, the categories of the
+    referral's record), or what the source itself granted it (for this part or the whole
+    case)."""
+    if source_id == agency.pk == referral.owning_agency_id:
+        return record_categories()
     if source_id == agency.pk:
         return ALL_CATEGORIES
     held = direct_holdings(agency=agency, referral=referral, source_id=source_id)

@@ -36,7 +36,6 @@ FORM_TAB_STOPS = [
     ("checkbox", "Health"),
     ("checkbox", "Education"),
     ("checkbox", "Family"),
-    ("checkbox", "Panel decisions and minutes"),
     ("textbox", "Why? The purpose and the outcome expected"),
     ("radio", "Consent of the person (or parent or guardian)"),
     ("textbox", "If other, state the legal basis"),

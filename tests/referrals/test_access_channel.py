@@ -12,6 +12,7 @@ import re
 from html.parser import HTMLParser
 
 import pytest
+from django.core.exceptions import ValidationError
 
 from audit.models import SharingDecision
 from audit.services.exports import COLUMNS
@@ -20,6 +21,7 @@ from prevent_cases.demo.accounts import DEMO_PASSWORD
 from prevent_cases.roles import AgencyKind, Role
 from prevent_cases.services import agency_create, user_create_with_membership
 from referrals.api.serializers import CATEGORY_BLOCKS
+from referrals.selectors import record_categories
 from referrals.services.case import referral_decision_revoke
 from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 from tests.factories import JUSTIFICATION, make_referral, share
@@ -86,7 +88,7 @@ def _sections(client, referral) -> set[str]:
 # --- Every category on its own -------------------------------------------------------
 
 
-@pytest.mark.parametrize("category", Category.values)
+@pytest.mark.parametrize("category", sorted(record_categories()))
 @pytest.mark.parametrize(
     ("username", "receives"), [("northby.health", True), ("northby.education", False)]
 )
@@ -113,6 +115,18 @@ def test_each_category_shared_alone_is_seen_by_its_receiver_alone(
     else:
         assert status == 404
         assert client.get(f"/referrals/{referral.pk}/").status_code == 404
+
+
+@pytest.mark.parametrize("category", sorted(set(Category.values) - record_categories()))
+def test_the_police_cannot_share_what_their_record_does_not_hold(user, agency, category):
+    """The panel's decisions, the assessment and the plan are the panel's information, never
+    the police's: a decision naming them is refused and grants nothing."""
+    officer = user("northby.officer")
+    referral = make_referral(officer)
+    with pytest.raises(ValidationError) as refused:
+        share(referral, officer, agency("Northby NHS Trust"), categories=(category,))
+    assert "categories" in refused.value.message_dict
+    assert not referral.grants.exists()
 
 
 # --- Screened referrals ------------------------------------------------------------------
