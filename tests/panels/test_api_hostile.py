@@ -19,13 +19,20 @@ from django.apps import apps
 from django.utils import timezone
 
 from audit.models import AuditEvent
+from panels.models import AgendaItem
+from panels.services.meetings import agenda_build, panel_action_set
 from prevent_cases.models import Agency, Area
+from tests.panels.factories import open_case
 from tests.panels.marked_case import MarkedCase, build_marked_case
+from tests.panels.meeting_factories import attend, scheduled_meeting
+from tests.panels.request_factories import send_request
 
 pytestmark = pytest.mark.django_db
 
 PANEL_API = "/api/panels/"
 UNRELATED = ("southmere.chair", "southmere.health")
+# Longer than any free text the panel records (the referral's own longest is 20,000).
+UNBOUNDED = 100_001
 PLAUSIBLE_TEXT = "Synthetic text for the hostile-input test, long enough for any minimum length."
 
 
@@ -98,6 +105,39 @@ def schema(sign_in) -> dict:
 @pytest.fixture
 def marked(user, agency) -> MarkedCase:
     return build_marked_case(user, agency)
+
+
+@pytest.fixture
+def live(user, agency, marked) -> dict[str, object]:
+    """Ids of work still open, where a request the schema allows would be carried out: a
+    new case at identification on the agenda of a meeting the police attend, with an
+    open request and an open action to the NHS trust."""
+    officer, chair = user("northby.officer"), user("northby.chair")
+    trust = agency("Northby NHS Trust")
+    case = open_case(officer, chair, family_name="Liveperson")
+    request = send_request(case, chair, trust)
+    meeting = scheduled_meeting(chair)
+    (item,) = agenda_build(actor=chair, membership=chair.membership, meeting=meeting)
+    attend(chair, meeting, agency("Northby Police Prevent Team"), trust)
+    item = AgendaItem.objects.select_related("meeting__panel", "panel_case__panel").get(pk=item.pk)
+    action = panel_action_set(
+        actor=chair,
+        membership=chair.membership,
+        item=item,
+        owner_agency=trust,
+        description="Synthetic action: send the panel the latest care plan.",
+        due_on=timezone.localdate() + datetime.timedelta(days=14),
+    )
+    return {
+        **_northby_ids(marked),
+        "panel_case_id": case.pk,
+        "case_id": case.pk,
+        "meeting_id": meeting.pk,
+        "item_id": item.pk,
+        "request_id": request.pk,
+        "action_id": action.pk,
+        "referral_id": case.referral_id,
+    }
 
 
 def _northby_ids(marked: MarkedCase) -> dict[str, object]:
@@ -178,6 +218,8 @@ def _wrong_values(schema: dict) -> list[tuple[str, object]]:
         variants.append(("an unknown choice", "no_such_choice"))
     if "maxLength" in schema:
         variants.append(("overlong text", "x" * (schema["maxLength"] + 1)))
+    elif schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        variants.append(("text longer than anything the panel records", "x" * UNBOUNDED))
     if schema.get("type") == "array" and schema.get("items"):
         variants += [
             (f"an item with {label}", [value]) for label, value in _wrong_values(schema["items"])
@@ -287,33 +329,47 @@ def _rightful(operation: Operation) -> str:
     return "northby.chair"
 
 
-def test_hostile_input_from_the_rightful_user_is_refused_cleanly(sign_in, schema, marked):
+def _last_event() -> int:
+    return AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
+
+
+def _cases(operation: Operation, ids: dict, known: dict) -> list[tuple[str, str, object]]:
+    """(what is wrong, url, body) for one operation: each path id unknown, and each way of
+    breaking its request body."""
+    plausible = _plausible(operation.body, known=known) if operation.body else None
+    cases = [
+        (f"{name}: an unknown id", operation.url({**ids, name: uuid.uuid4()}), plausible)
+        for name in operation.path_params
+    ]
+    if operation.body and operation.method != "get":
+        url = operation.url(ids)
+        cases += [(label, url, body) for label, body in _hostile_bodies(operation.body, known)]
+    return cases
+
+
+@pytest.mark.parametrize("work", ["closed", "open"])
+def test_hostile_input_from_the_rightful_user_is_refused_cleanly(
+    sign_in, schema, marked, live, work
+):
     """Every way of breaking an operation's schema, and every unknown id in its path, is
-    answered with a 4xx and the API's JSON error; nothing is written."""
-    ids, known = _northby_ids(marked), _known_ids()
+    answered with a 4xx and the API's JSON error, and nothing is written: on the marked
+    case, which has exited, and on open work, where what the schema allows is carried out."""
+    ids, known = (_northby_ids(marked) if work == "closed" else live), _known_ids()
     operations = _operations(schema)
     clients = {name: sign_in(name) for name in {_rightful(op) for op in operations}}
     before = _row_counts()
     problems, sent = [], 0
     for operation in operations:
         username = _rightful(operation)
-        client = clients[username]
-        cases: list[tuple[str, str, object]] = []
-        plausible = _plausible(operation.body, known=known) if operation.body else None
-        for name in operation.path_params:
-            cases.append(
-                (f"{name}: an unknown id", operation.url({**ids, name: uuid.uuid4()}), plausible)
-            )
-        if operation.body and operation.method != "get":
-            url = operation.url(ids)
-            cases += [(label, url, body) for label, body in _hostile_bodies(operation.body, known)]
-        for label, url, body in cases:
+        for label, url, body in _cases(operation, ids, known):
             sent += 1
-            response = _send(client, operation, url, body)
-            if not 400 <= response.status_code < 500 or _json_error(response) is None:
+            last = _last_event()
+            response = _send(clients[username], operation, url, body)
+            wrote = _last_event() != last
+            if not 400 <= response.status_code < 500 or _json_error(response) is None or wrote:
                 problems.append(
-                    f"{operation} ({label}) as {username}: {response.status_code} "
-                    f"{response.content[:160]!r}"
+                    f"{operation} ({label}) as {username}: {response.status_code}"
+                    f"{', wrote' if wrote else ''} {response.content[:160]!r}"
                 )
     assert problems == [], "\n".join(problems)
     assert sent > 200
