@@ -24,7 +24,7 @@ from pypdf import PdfReader
 
 from audit.vocabulary import Category
 from panels.meeting_selectors import grants_on, panel_agencies
-from panels.models import AssessmentEntry, Contribution, InterventionGoal
+from panels.models import Assessment, AssessmentEntry, Contribution, InterventionGoal
 from panels.rules.case_data import PANEL_REGISTRY
 from prevent_cases.demo.accounts import demo_sign_ins
 from prevent_cases.models import Agency
@@ -149,13 +149,18 @@ class Expectation:
 
     def __init__(self, marked: MarkedCase):
         self.items = _items(marked)
-        self.referral_ids = [marked.panel_case.referral_id, marked.not_adopted.referral_id]
-        self._grants: dict[uuid.UUID, dict] = {}
+        referral_ids = [marked.panel_case.referral_id, marked.not_adopted.referral_id]
+        # Every agency's grants as they are now, to compare with a later expectation's.
+        self._grants = {
+            agency.pk: grants_on(agency, referral_ids) for agency in Agency.objects.all()
+        }
 
     def grants(self, agency: Agency) -> dict:
-        if agency.pk not in self._grants:
-            self._grants[agency.pk] = grants_on(agency, self.referral_ids)
         return self._grants[agency.pk]
+
+    def changed_for(self, previous: "Expectation", viewer) -> bool:
+        agency = viewer.membership.agency
+        return self.grants(agency) != previous.grants(agency)
 
     def allowed(self, membership, agency: Agency) -> set[str]:
         grants = self.grants(agency)
@@ -258,17 +263,17 @@ class Fetched:
     # Papers made for another agency show only what that agency may also see.
     for_agency: Agency | None = None
     case_bound: bool = True
-    content_type: str = ""
 
 
 def _papers(client, marked: MarkedCase, membership) -> dict[str, Fetched]:
     base = reverse("panels:papers", kwargs={"meeting_id": marked.meeting.pk})
     fetched = {}
-    runs = membership.agency_id == marked.meeting.panel.agency_id and membership.role in (
-        Role.PANEL_CHAIR,
-        Role.CHANNEL_COORDINATOR,
+    # The chair makes papers for each agency in turn (a coordinator may too, the same way).
+    chairs = (
+        membership.agency_id == marked.meeting.panel.agency_id
+        and membership.role == Role.PANEL_CHAIR
     )
-    recipients = panel_agencies(marked.meeting) if runs else [None]
+    recipients = panel_agencies(marked.meeting) if chairs else [None]
     for recipient in recipients:
         for file_format in ("html", "pdf"):
             query = {"format": file_format}
@@ -279,7 +284,6 @@ def _papers(client, marked: MarkedCase, membership) -> dict[str, Fetched]:
                 response.status_code,
                 _shown(_body(response)) if response.status_code == 200 else set(),
                 for_agency=recipient,
-                content_type=response.get("Content-Type", ""),
             )
     return fetched
 
@@ -294,7 +298,6 @@ def _fetch_all(client, marked: MarkedCase, paths: list[Path], membership) -> dic
             response.status_code,
             _shown(_body(response)),
             case_bound=path.case_bound,
-            content_type=response.get("Content-Type", ""),
         )
     fetched.update(_papers(client, marked, membership))
     return fetched
@@ -333,70 +336,134 @@ def test_every_text_field_of_the_panel_registry_carries_its_marker(marked):
     assert {found: rows for found, rows in items.items() if len(rows) != 1} == {}
 
 
-def test_each_user_is_shown_only_what_was_shared_with_their_agency(sign_in, user, agency, marked):
-    """Every panel page, API response, set of papers and queue each demo user can reach
-    shows a marker only where their agency holds that item (or originated it, or is its
-    addressee); unrelated agencies, auditors and administrators are told the case, meeting
-    and papers do not exist. The police are shown the NHS trust's contribution and
-    assessment entry only once the trust shares them; after the police revoke the panel's
-    share, the panel is shown nothing of the police's record."""
-    chair_client = sign_in("northby.chair")
-    api_paths = _api_paths(chair_client, marked)
-    page_paths = _page_paths(marked) + _referral_paths(marked)
-    trust, police = agency("Northby NHS Trust"), agency("Northby Police Prevent Team")
+INSIDERS = [
+    name
+    for name, row in SIGN_INS.items()
+    if row["area"] == "Northby" and row["role"] not in (Role.AUDITOR, Role.ADMINISTRATOR)
+]
+# Users of the other area, and those who never see case content.
+OUTSIDERS = [name for name in SIGN_INS if name not in INSIDERS]
 
-    insiders = [
-        name
-        for name, row in SIGN_INS.items()
-        if row["area"] == "Northby" and row["role"] not in (Role.AUDITOR, Role.ADMINISTRATOR)
+
+def _every_path(sign_in, marked: MarkedCase) -> list[Path]:
+    api_paths = _api_paths(sign_in("northby.chair"), marked)
+    return _page_paths(marked) + _referral_paths(marked) + api_paths
+
+
+def _look(client, username, marked, paths, expectation, phase, *, outsider=False):
+    """What one user is shown everywhere, and every problem with it."""
+    membership = client.user_membership
+    fetched = _fetch_all(client, marked, paths, membership)
+    allowed = expectation.allowed(membership, membership.agency)
+    problems = []
+    if outsider and allowed:
+        problems.append(f"{username}, {phase}: expected to see {sorted(allowed)}")
+
+    def allowed_for(recipient):
+        return expectation.allowed(_member(), recipient)
+
+    problems += [
+        f"{username}, {phase}: {line}"
+        for line in _problems(fetched, allowed=allowed, allowed_for=allowed_for, outsider=outsider)
     ]
-    outsiders = [name for name in SIGN_INS if name not in insiders]
+    return fetched, problems
+
+
+@pytest.fixture
+def signed_in(sign_in, user):
+    """A client signed in as the user, knowing the user's membership."""
+
+    def _signed_in(username: str):
+        client = sign_in(username)
+        client.user_membership = user(username).membership
+        return client
+
+    return _signed_in
+
+
+def test_other_areas_auditors_and_administrators_are_told_nothing_exists(
+    sign_in, signed_in, marked
+):
+    """Southmere's users, and auditors and administrators of either area, are shown no
+    marker on any page, API response, papers or queue, and the case, its meeting and its
+    papers answer 404 to them, pages and API alike."""
+    paths, expectation = _every_path(sign_in, marked), Expectation(marked)
+    problems = []
+    for username in OUTSIDERS:
+        fetched, found = _look(
+            signed_in(username), username, marked, paths, expectation, BUILT, outsider=True
+        )
+        shown = _union(fetched)
+        problems += found + ([f"{username}: shown {sorted(shown)}"] if shown else [])
+    assert problems == [], "\n".join(problems)
+
+
+def _trust_shares_with_the_police(user, agency, marked: MarkedCase) -> None:
+    health = user("northby.health")
+    referral_share(
+        actor=health,
+        membership=health.membership,
+        referral=marked.panel_case.referral,
+        receiving_agency=agency("Northby Police Prevent Team"),
+        data=decision_input(
+            categories=(Category.HEALTH, Category.ASSESSMENT),
+            purpose="Let the police manage the risk with the trust's view",
+        ),
+        source_agency_id=agency("Northby NHS Trust").pk,
+    )
+
+
+def _police_revoke_the_panel_s_share(user, marked: MarkedCase) -> None:
+    officer = user("northby.officer")
+    referral_decision_revoke(
+        actor=officer,
+        membership=officer.membership,
+        referral=marked.panel_case.referral,
+        decision=marked.police_to_panel,
+        reason="The panel no longer needs the police's information on this case.",
+    )
+
+
+def test_each_member_is_shown_only_what_was_shared_with_their_agency(
+    sign_in, signed_in, user, agency, marked
+):
+    """Every panel page, API response, set of papers (HTML and PDF) and queue each Northby
+    user can reach shows a marker only where their agency originated that item, holds a
+    live grant for it or is its addressee; and again after each change of grants, for
+    those whose agency's grants it changed. The police are shown the NHS trust's
+    contribution and assessment entry only once the trust shares them; the mentoring
+    provider its own intervention and not the probation service's; after the police revoke
+    the panel's share, the panel is shown nothing of the police's record."""
+    paths = _every_path(sign_in, marked)
+    clients = {username: signed_in(username) for username in INSIDERS}
     problems: list[str] = []
     seen: dict[tuple[str, str], set[str]] = {}
-    for phase in (BUILT, TRUST_SHARES, POLICE_REVOKE):
-        if phase == TRUST_SHARES:
-            health = user("northby.health")
-            referral_share(
-                actor=health,
-                membership=health.membership,
-                referral=marked.panel_case.referral,
-                receiving_agency=police,
-                data=decision_input(
-                    categories=(Category.HEALTH, Category.ASSESSMENT),
-                    purpose="Let the police manage the risk with the trust's view",
-                ),
-                source_agency_id=trust.pk,
-            )
-        if phase == POLICE_REVOKE:
-            officer = user("northby.officer")
-            referral_decision_revoke(
-                actor=officer,
-                membership=officer.membership,
-                referral=marked.panel_case.referral,
-                decision=marked.police_to_panel,
-                reason="The panel no longer needs the police's information on this case.",
-            )
+    previous: Expectation | None = None
+    for phase, change in (
+        (BUILT, None),
+        (TRUST_SHARES, lambda: _trust_shares_with_the_police(user, agency, marked)),
+        (POLICE_REVOKE, lambda: _police_revoke_the_panel_s_share(user, marked)),
+    ):
+        if change:
+            change()
         expectation = Expectation(marked)
-
-        def allowed_for(recipient, expectation=expectation):
-            return expectation.allowed(_member(), recipient)
-
-        for username in insiders + (outsiders if phase == BUILT else []):
-            membership = user(username).membership
-            fetched = _fetch_all(sign_in(username), marked, page_paths + api_paths, membership)
-            allowed = expectation.allowed(membership, membership.agency)
-            outsider = username in outsiders
-            if outsider and allowed:
-                problems.append(f"{username}, {phase}: expected to see {sorted(allowed)}")
-            problems += [
-                f"{username}, {phase}: {line}"
-                for line in _problems(
-                    fetched, allowed=allowed, allowed_for=allowed_for, outsider=outsider
-                )
-            ]
+        # After a change, everyone whose agency's grants it changed looks again.
+        visitors = [
+            name
+            for name in INSIDERS
+            if previous is None or expectation.changed_for(previous, user(name))
+        ]
+        previous = expectation
+        for username in visitors:
+            fetched, found = _look(clients[username], username, marked, paths, expectation, phase)
             seen[(username, phase)] = _union(fetched)
+            if (username, phase) == ("northby.chair", BUILT):
+                trust_papers = fetched["papers pdf for Northby NHS Trust"].shown
+            problems += found
 
     assert problems == [], "\n".join(problems)
+    # The PDF's text is read: the trust's papers carry the panel's record and its own answer.
+    assert {marker(Assessment, "summary"), marker(Contribution, "content")} <= trust_papers
     # The police: the trust's contribution and its assessment entry only once shared.
     trust_items = {
         marker(Contribution, "content"),
@@ -410,6 +477,6 @@ def test_each_user_is_shown_only_what_was_shared_with_their_agency(sign_in, user
     assert marker(InterventionGoal, "description", PROBATION_WORK) not in provider
     # The panel: the police's record while shared, nothing of it once revoked.
     police_markers = {MARKER.findall(value)[0] for value in POLICE_MARKED.values()}
-    assert police_markers <= seen[("northby.chair", TRUST_SHARES)]
-    assert not police_markers & seen[("northby.chair", POLICE_REVOKE)]
-    assert not police_markers & seen[("northby.coordinator", POLICE_REVOKE)]
+    for username in ("northby.chair", "northby.coordinator"):
+        assert police_markers <= seen[(username, BUILT)]
+        assert not police_markers & seen[(username, POLICE_REVOKE)]
