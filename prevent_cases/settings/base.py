@@ -216,6 +216,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "InformationRequestStatusEnum": "panels.models.vocabulary.RequestStatus",
         "AttendanceStatusEnum": "panels.models.vocabulary.Attendance",
+        "ConsentMethodEnum": "panels.models.vocabulary.ConsentMethod",
+        "DecisionMethodEnum": "panels.models.vocabulary.DecisionMethod",
     },
 }
 
