@@ -374,3 +374,32 @@ def test_hostile_input_from_the_rightful_user_is_refused_cleanly(
     assert problems == [], "\n".join(problems)
     assert sent > 200
     assert _row_counts() == before
+
+
+def test_an_onward_service_longer_than_its_column_is_refused(sign_in, user, agency):
+    """Text the schema bounds is refused at its bound, where the database would otherwise
+    fail (PostgreSQL enforces the 200 characters of an onward service; SQLite does not)."""
+    officer, chair = user("northby.officer"), user("northby.chair")
+    case = open_case(officer, chair)
+    meeting = scheduled_meeting(chair)
+    (item,) = agenda_build(actor=chair, membership=chair.membership, meeting=meeting)
+    attend(chair, meeting, agency("Northby Police Prevent Team"))
+    client = sign_in("northby.chair")
+    url = f"{PANEL_API}meetings/{meeting.pk}/items/{item.pk}/decision/"
+    decision = {
+        "event": "not_adopt",
+        "method": "unanimous",
+        "rationale": "The panel agreed the person's needs are better met by health services.",
+        "not_adopted_route": "health",
+        "version": case.version,
+    }
+
+    refused = client.post(
+        url, {**decision, "onward_service": "x" * 201}, content_type="application/json"
+    )
+    assert refused.status_code == 400
+    assert list(refused.json()["errors"]) == ["onward_service"]
+    done = client.post(
+        url, {**decision, "onward_service": "x" * 200}, content_type="application/json"
+    )
+    assert done.status_code == 201
