@@ -10,13 +10,24 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
 from django.utils import timezone
 
 from audit.vocabulary import Category
 from panels.models import (
     CLOSED_STAGES,
     Assessment,
+    AssessmentEntry,
     Consent,
     Contribution,
     InformationRequest,
@@ -206,6 +217,39 @@ def case_contributions(case: VisiblePanelCase) -> list[Contribution]:
         for contribution in contributions
         if case.sees(contribution.category, contribution.source_agency_id)
     ]
+
+
+def case_items_without_grant(case: VisiblePanelCase) -> frozenset[tuple[str, uuid.UUID]]:
+    """(category, source) of what the case shows a partner by no grant: what its agency
+    contributed itself (contributions, its own assessment entries) and the purpose of the
+    panel's requests addressed to it. In one query; nothing for the panel, whose own
+    record is all its agency's."""
+    agency_id = case.membership.agency_id
+    panel_case = case.panel_case
+    if agency_id == panel_case.source_agency_id:
+        return frozenset()
+
+    def fixed(category: str) -> Value:
+        return Value(category, output_field=CharField())
+
+    contributed = Contribution.objects.filter(
+        panel_case=panel_case, source_agency_id=agency_id
+    ).values_list("category", "source_agency_id")
+    entered = (
+        AssessmentEntry.objects.filter(
+            assessment__panel_case=panel_case, source_agency_id=agency_id
+        )
+        .annotate(item_category=fixed(Category.ASSESSMENT))
+        .values_list("item_category", "source_agency_id")
+    )
+    addressed = (
+        InformationRequest.objects.filter(panel_case=panel_case, to_agency_id=agency_id)
+        .annotate(item_category=fixed(Category.PANEL))
+        .values_list("item_category", "source_agency_id")
+    )
+    # Unordered: a compound query takes no ordering from its parts.
+    parts = [query.order_by() for query in (contributed, entered, addressed)]
+    return frozenset(parts[0].union(*parts[1:]))
 
 
 def _requests() -> QuerySet[InformationRequest]:

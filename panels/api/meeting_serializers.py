@@ -3,6 +3,7 @@ of it: a section, the decision or an action it may not see is an absent key or e
 
 from rest_framework import serializers
 
+from panels.api import text_limits as limits
 from panels.models.vocabulary import (
     AgendaReason,
     Attendance,
@@ -114,12 +115,16 @@ class DecisionInput(serializers.Serializer):
     votes_against = serializers.IntegerField(
         min_value=0, required=False, allow_null=True, default=None
     )
-    rationale = serializers.CharField(allow_blank=True)
-    minutes = serializers.CharField(allow_blank=True, required=False, default="")
+    rationale = serializers.CharField(allow_blank=True, max_length=limits.RATIONALE)
+    minutes = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=limits.RECORD
+    )
     not_adopted_route = serializers.ChoiceField(
         NotAdoptedRoute.choices, required=False, allow_blank=True, default=""
     )
-    onward_service = serializers.CharField(required=False, allow_blank=True, default="")
+    onward_service = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=limits.NAME
+    )
     exit_outcome = serializers.ChoiceField(
         ExitOutcome.choices, required=False, allow_blank=True, default=""
     )
@@ -146,5 +151,5 @@ class PapersConfirmOutput(serializers.Serializer):
 
 class ActionInput(serializers.Serializer):
     owner_agency = serializers.UUIDField()
-    description = serializers.CharField(allow_blank=True)
+    description = serializers.CharField(allow_blank=True, max_length=limits.RATIONALE)
     due_on = serializers.DateField()

@@ -5,6 +5,7 @@ the selectors kept, and a whole block the caller may not see is absent."""
 from rest_framework import serializers
 
 from audit.vocabulary import ConsentStatus, LegalBasis, Schedule1Condition
+from panels.api import text_limits as limits
 from panels.models.vocabulary import (
     ConsentDecision,
     ConsentGiver,
@@ -77,12 +78,12 @@ class AssessmentShownOutput(serializers.Serializer):
 class AssessmentEntryInput(serializers.Serializer):
     factor = serializers.CharField(max_length=80)
     rating = serializers.CharField(max_length=40)
-    evidence = serializers.CharField(allow_blank=True, default="")
+    evidence = serializers.CharField(allow_blank=True, default="", max_length=limits.RECORD)
 
 
 class AssessmentAgreeInput(serializers.Serializer):
-    summary = serializers.CharField()
-    management_plan = serializers.CharField(allow_blank=True, default="")
+    summary = serializers.CharField(max_length=limits.RECORD)
+    management_plan = serializers.CharField(allow_blank=True, default="", max_length=limits.RECORD)
 
 
 class ConsentOutput(serializers.Serializer):
@@ -103,11 +104,11 @@ class ConsentInput(serializers.Serializer):
     obtained_on = serializers.DateField()
     method = serializers.ChoiceField(ConsentMethod.choices)
     capacity_considered = serializers.BooleanField()
-    capacity_note = serializers.CharField(allow_blank=True, default="")
-    note = serializers.CharField(allow_blank=True, default="")
+    capacity_note = serializers.CharField(allow_blank=True, default="", max_length=limits.RATIONALE)
+    note = serializers.CharField(allow_blank=True, default="", max_length=limits.RATIONALE)
     version = serializers.IntegerField()
     reassess_on = serializers.DateField(required=False, allow_null=True, default=None)
-    rationale = serializers.CharField(allow_blank=True, default="")
+    rationale = serializers.CharField(allow_blank=True, default="", max_length=limits.RATIONALE)
 
 
 class GoalOutput(serializers.Serializer):
@@ -152,16 +153,18 @@ class InterventionInputSerializer(serializers.Serializer):
     type = serializers.ChoiceField(InterventionType.choices)
     delivering_agency = serializers.UUIDField()
     practitioner = serializers.UUIDField(required=False, allow_null=True, default=None)
-    goals = serializers.ListField(child=serializers.CharField(), min_length=1)
+    goals = serializers.ListField(
+        child=serializers.CharField(max_length=limits.RATIONALE), min_length=1, max_length=50
+    )
     planned_sessions = serializers.IntegerField(min_value=1)
     start_on = serializers.DateField()
 
 
 class PlanInput(serializers.Serializer):
-    consent_approach = serializers.CharField()
-    consent_sought_by = serializers.CharField(max_length=200)
+    consent_approach = serializers.CharField(max_length=limits.RECORD)
+    consent_sought_by = serializers.CharField(max_length=limits.NAME)
     consent_sought_on = serializers.DateField()
-    support_summary = serializers.CharField()
+    support_summary = serializers.CharField(max_length=limits.RECORD)
     version = serializers.IntegerField()
     interventions = InterventionInputSerializer(many=True, required=False, default=list)
 
@@ -178,8 +181,10 @@ class PostExitReviewOutput(serializers.Serializer):
 class PostExitReviewInput(serializers.Serializer):
     # A plain text field, checked by the service: a second choice set named "outcome" (the
     # screening outcome has the first) would give the schema an ambiguous enum name.
-    outcome = serializers.CharField(help_text="One of: " + ", ".join(PostExitOutcome.values) + ".")
-    rationale = serializers.CharField()
+    outcome = serializers.CharField(
+        help_text="One of: " + ", ".join(PostExitOutcome.values) + ".", max_length=40
+    )
+    rationale = serializers.CharField(max_length=limits.RATIONALE)
 
 
 class PostExitReviewRecordedOutput(serializers.Serializer):
@@ -192,17 +197,19 @@ class TransferInput(serializers.Serializer):
     legal basis, consent and justification (the categories are set by the service)."""
 
     to_area = serializers.UUIDField()
-    note = serializers.CharField()
+    note = serializers.CharField(max_length=limits.RATIONALE)
     version = serializers.IntegerField()
-    purpose = serializers.CharField()
+    purpose = serializers.CharField(max_length=limits.PURPOSE)
     legal_basis = serializers.ChoiceField(LegalBasis.choices)
-    legal_basis_other = serializers.CharField(allow_blank=True, default="")
+    legal_basis_other = serializers.CharField(
+        allow_blank=True, default="", max_length=limits.PURPOSE
+    )
     schedule1_condition = serializers.ChoiceField(
         Schedule1Condition.choices, allow_blank=True, default=""
     )
     consent_status = serializers.ChoiceField(ConsentStatus.choices)
-    consent_reason = serializers.CharField(allow_blank=True, default="")
-    justification = serializers.CharField()
+    consent_reason = serializers.CharField(allow_blank=True, default="", max_length=limits.REASONS)
+    justification = serializers.CharField(max_length=limits.REASONS)
     expires_at = serializers.DateTimeField(required=False, allow_null=True, default=None)
 
 

@@ -6,7 +6,11 @@ import uuid
 
 from audit.services.read_events import CaseShown, case_viewed_recorded
 from audit.vocabulary import Category
-from panels.selectors import VisiblePanelCase, panel_case_get_for_user
+from panels.selectors import (
+    VisiblePanelCase,
+    case_items_without_grant,
+    panel_case_get_for_user,
+)
 from prevent_cases.models import Membership, User
 from referrals.services.grants import CASE_TYPE
 
@@ -16,10 +20,13 @@ PANEL_RECORD_CATEGORIES = frozenset({Category.PANEL, Category.ASSESSMENT, Catego
 
 
 def case_shown(case: VisiblePanelCase) -> CaseShown:
-    """Which categories of whose information the viewer may be shown of this case."""
+    """Which categories of whose information the viewer may be shown of this case: what
+    its grants give, and what it is shown by no grant (its own contributions and entries,
+    the panel's requests addressed to it)."""
     categories = set(case.shown.categories)
     sources = {case.referral.owning_agency_id} if case.shown.categories else set()
-    for category, source, _scope in case.shown.grants:
+    granted = {(category, source) for category, source, _scope in case.shown.grants}
+    for category, source in granted | case_items_without_grant(case):
         categories.add(category)
         sources.add(source)
     if case.panel_case.source_agency_id == case.membership.agency_id:

@@ -140,15 +140,17 @@ def intervention_new(request: HttpRequest, case_id: uuid.UUID) -> HttpResponse:
     """Assign an intervention under the plan in force to a delivering agency."""
     case = _running(request, case_id, "assign an intervention")
     plan = plan_current(case.panel_case)
+    if plan is None:
+        # Nothing to assign under yet: back to the plan page, which offers to record one.
+        messages.error(request, "Record the support plan before assigning interventions.")
+        return redirect("panels:plan", case_id=case_id)
     agencies = delivery_agencies(case.panel_case)
     form = InterventionForm(
         request.POST or None,
         agencies=agencies,
         practitioners=practitioners_of([agency.pk for agency in agencies]),
     )
-    if plan is None:
-        form.add_error(None, "Record the support plan before assigning interventions.")
-    elif request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             intervention_assign(
                 actor=request.user,
