@@ -21,6 +21,7 @@ from panels.models import (
     Assessment,
     Consent,
     Contribution,
+    Intervention,
     Meeting,
     MeetingAttendance,
     Panel,
@@ -394,6 +395,13 @@ def papers_proposal(*, meeting: Meeting) -> list[ProposedShare]:
     recipients.pop(panel_agency.pk, None)
     panel_holds = _held_by_agencies([panel_agency], referral_ids, direct_only=True)
     already = _held_by_agencies(recipients.values(), referral_ids)
+    # An agency delivering an intervention on a case is given that intervention alone (in
+    # its scope, when it is assigned), never the whole plan with the others in it.
+    delivering = set(
+        Intervention.objects.filter(referral_id__in=referral_ids).values_list(
+            "referral_id", "delivering_agency_id"
+        )
+    )
     rows = []
     for item in items:
         case = item.panel_case
@@ -412,6 +420,8 @@ def papers_proposal(*, meeting: Meeting) -> list[ProposedShare]:
                 has_assessment=bool(case.agreed_assessments),
                 has_plan=bool(case.support_plans),
             ):
+                if category == Category.SUPPORT and (item.referral_id, agency.pk) in delivering:
+                    continue
                 rows.extend(
                     ProposedShare(item, agency, category, source)
                     for source in sources_of.get(category, [])

@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from audit.event_types import EventType
@@ -34,6 +34,9 @@ from referrals.services.grants import CASE_TYPE
 
 MIN_RATIONALE_CHARS = 20
 POST_EXIT_REVIEW_MONTHS = (6, 12)
+# The purpose of the onward share of the person's identity the panel makes to an agency it
+# assigns an intervention, so the provider can find and contact the person it supports.
+IDENTITY_PURPOSE = "Let the assigned provider identify and contact the person it supports"
 OPEN_INTERVENTION_STATUSES = (
     InterventionStatus.PLANNED,
     InterventionStatus.ACTIVE,
@@ -176,17 +179,23 @@ def _fields_after(panel_case: PanelCase, event: str, details: MoveDetails, today
 
 
 def support_access_end(
-    *, actor: User, membership: Membership, panel_case: PanelCase, reason: str
+    *,
+    actor: User,
+    membership: Membership,
+    panel_case: PanelCase,
+    reason: str,
+    status: str = InterventionStatus.WITHDRAWN,
 ) -> list[SharingDecision]:
     """End delivering agencies' access to the case's interventions: revoke every live
-    share the panel made in an intervention's scope, and withdraw open interventions. Runs
-    inside the caller's unit, so support stops and access ends together."""
+    share the panel made in an intervention's scope and the identity it passed on with
+    them, and close open interventions with `status`. Runs inside the caller's unit, so
+    support stops and access ends together."""
     live = (
         SharingDecision.objects.for_case(case_type=CASE_TYPE, case_id=panel_case.referral_id)
         .filter(
+            Q(scope__startswith=INTERVENTION_SCOPE_PREFIX) | Q(purpose=IDENTITY_PURPOSE),
             action=DecisionAction.SHARE,
             disclosing_agency_id=panel_case.source_agency_id,
-            scope__startswith=INTERVENTION_SCOPE_PREFIX,
             superseded_by__isnull=True,
         )
         .select_related("receiving_agency", "source_agency")
@@ -208,9 +217,7 @@ def support_access_end(
             InterventionStatus.ACTIVE,
             InterventionStatus.PAUSED,
         ),
-    ).update(
-        status=InterventionStatus.WITHDRAWN, version=F("version") + 1, updated_at=timezone.now()
-    )
+    ).update(status=status, version=F("version") + 1, updated_at=timezone.now())
     return revoked
 
 
@@ -289,6 +296,17 @@ def panel_case_move(
     )
     if move.to_stage == Stage.EXITED:
         _schedule_post_exit_reviews(panel_case, today)
+    if event == StageEvent.EXIT:
+        # Support ends with Channel: providers keep nothing of the case once it has left.
+        support_access_end(
+            actor=actor,
+            membership=membership,
+            panel_case=panel_case,
+            reason="The case has exited Channel; support under its plan has ended.",
+            status=InterventionStatus.COMPLETED
+            if details.exit_outcome == ExitOutcome.NO_FURTHER_CONCERN
+            else InterventionStatus.WITHDRAWN,
+        )
     append_event(
         event_type=EventType.PANEL_CASE_STAGE_CHANGED,
         actor=actor.pk,

@@ -438,6 +438,8 @@ def panel_action_set(
     """Give an agency sitting on the panel for this case something to do, by a date."""
     if not (runs_meeting(membership, item.meeting) and runs_case(membership, item.panel_case)):
         raise AccessDenied("Only the chair or a coordinator of the case's panel may set actions.")
+    if item.meeting.closed_at is not None:
+        raise ConflictError("This meeting is closed: set the action at the next one.")
     errors = {}
     if not is_panel_member_agency(item.panel_case, owner_agency.pk):
         errors["owner_agency"] = ["Choose an agency that sits on the panel for this case."]

@@ -15,7 +15,6 @@ from django.db.models import F
 from django.utils import timezone
 
 from audit.event_types import EventType
-from audit.models import SharingDecision
 from audit.record.chain import append_event, atomic_unit
 from audit.services.decision_rules import DecisionInput
 from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
@@ -25,6 +24,7 @@ from panels.rules.consent import consent_errors, is_child_on
 from panels.rules.permissions import runs_case
 from panels.rules.stages import SUPPORT_STAGES, StageEvent
 from panels.services.cases import (
+    IDENTITY_PURPOSE,
     MIN_RATIONALE_CHARS,
     MoveDetails,
     panel_case_move,
@@ -37,7 +37,6 @@ from prevent_cases.policy import WHOLE_CASE
 from referrals.selectors import holdings
 from referrals.services.case import (
     information_source_record,
-    referral_decision_revoke,
     referral_share,
 )
 from referrals.services.grants import CASE_TYPE
@@ -51,7 +50,6 @@ INTERVENTION_JUSTIFICATION = (
     "start date and sessions; it is given that intervention alone and nothing of any other."
 )
 # The onward share of who the person is, made so a provider knows whom it supports.
-IDENTITY_PURPOSE = "Let the assigned provider identify and contact the person it supports"
 IDENTITY_JUSTIFICATION = (
     "The provider must know who the person is and how to reach them to deliver the "
     "support the panel assigned; it is given identity and contact details alone."
@@ -85,31 +83,6 @@ def _version_bump(panel_case: PanelCase, version: int) -> None:
 def _consent_status(panel_case: PanelCase) -> str:
     latest = Consent.objects.filter(panel_case=panel_case).order_by("-created_at", "-id").first()
     return ConsentStatus.GIVEN if latest and latest.decision == ConsentDecision.GIVEN else ""
-
-
-def provider_identity_end(
-    *, actor: User, membership: Membership, panel_case: PanelCase, reason: str
-) -> list[SharingDecision]:
-    """Revoke the onward shares of the person's identity the panel made to providers so
-    they could deliver an intervention: with support over, they need it no more."""
-    live = SharingDecision.objects.for_case(
-        case_type=CASE_TYPE, case_id=panel_case.referral_id
-    ).filter(
-        action=DecisionAction.SHARE,
-        disclosing_agency_id=panel_case.source_agency_id,
-        purpose=IDENTITY_PURPOSE,
-        superseded_by__isnull=True,
-    )
-    return [
-        referral_decision_revoke(
-            actor=actor,
-            membership=membership,
-            referral=panel_case.referral,
-            decision=decision,
-            reason=reason,
-        )
-        for decision in live.select_related("receiving_agency")
-    ]
 
 
 def _stop_errors(reassess_on: datetime.date | None, rationale: str, today) -> dict:
@@ -196,9 +169,6 @@ def consent_record(
             details=MoveDetails(reassess_on=reassess_on),
         )
         support_access_end(
-            actor=actor, membership=membership, panel_case=panel_case, reason=SUPPORT_ENDED_REASON
-        )
-        provider_identity_end(
             actor=actor, membership=membership, panel_case=panel_case, reason=SUPPORT_ENDED_REASON
         )
     else:

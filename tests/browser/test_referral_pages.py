@@ -23,15 +23,14 @@ JUSTIFICATION = (
 )
 
 # The sharing decision form's controls, in the order a keyboard user meets them.
-# Radios are a single tab stop per group: the browser moves between them with arrows.
+# Radios are a single tab stop per group: the browser moves between them with arrows. The
+# police share the categories their referral record holds, nothing of the panel's.
 FORM_TAB_STOPS = [
     ("combobox", "Which agency is this decision about?"),
     ("radio", "Share"),
     ("checkbox", "Identity and contact"),
     ("checkbox", "Concern narrative"),
     ("checkbox", "Screening"),
-    ("checkbox", "Vulnerability assessment"),
-    ("checkbox", "Support plan and interventions"),
     ("checkbox", "Criminal justice"),
     ("checkbox", "Health"),
     ("checkbox", "Education"),

@@ -12,11 +12,13 @@ from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
 from audit.vocabulary import Category, LegalBasis
 from panels.meeting_selectors import papers_proposal
+from panels.services.meetings import agenda_build
 from panels.services.papers import papers_confirm
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from tests.factories import share
 from tests.panels.factories import open_case
-from tests.panels.meeting_factories import confirm_all, meeting_with_agenda
+from tests.panels.meeting_factories import confirm_all, meeting_with_agenda, scheduled_meeting
+from tests.panels.support_steps import to_review
 
 pytestmark = pytest.mark.django_db
 
@@ -200,3 +202,19 @@ def test_every_pdf_page_carries_the_marking_and_producing_papers_is_recorded(
         AuditEvent.objects.filter(type=EventType.EXPORT_PRODUCED).latest("seq").payload["format"]
         == "html"
     )
+
+
+def test_an_agency_delivering_support_is_not_proposed_the_whole_plan(officer, chair, agency):
+    """A delivering agency sees its own intervention, in that intervention's scope; the
+    papers never hand it the whole plan, with everyone else's interventions in it."""
+    probation, health = agency("Northby Probation Service"), agency("Northby NHS Trust")
+    to_review(chair, open_case(officer, chair), probation)
+    # After the review falls due (every 28 days from the start of support).
+    meeting = scheduled_meeting(chair, days=30)
+    agenda_build(actor=chair, membership=chair.membership, meeting=meeting)
+
+    proposed = {(row.agency.pk, row.category) for row in papers_proposal(meeting=meeting)}
+
+    assert (health.pk, Category.SUPPORT) in proposed
+    assert (probation.pk, Category.SUPPORT) not in proposed
+    assert (probation.pk, Category.PANEL) in proposed

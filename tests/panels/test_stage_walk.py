@@ -4,10 +4,17 @@ each onward route. The panel's in-meeting decisions are made through panel_case_
 import pytest
 from django.core.exceptions import ValidationError
 
-from panels.models import PostExitReview, StageMove
-from panels.models.vocabulary import ConsentDecision, ExitOutcome, NotAdoptedRoute, Stage
+from panels.models import Intervention, PostExitReview, StageMove
+from panels.models.vocabulary import (
+    ConsentDecision,
+    ExitOutcome,
+    InterventionStatus,
+    NotAdoptedRoute,
+    Stage,
+)
 from panels.rules.stages import StageEvent
 from panels.support_selectors import assessment_latest_agreed
+from referrals.models import ReferralGrant
 from tests.panels.factories import open_case
 from tests.panels.support_steps import (
     adopt_and_assess,
@@ -114,3 +121,27 @@ def test_support_starts_only_with_consent_given_and_an_intervention(officer, cha
     record_plan(chair, case, intervention(agency(PROVIDER)))
     consent(chair, case)
     assert move(chair, case, StageEvent.START_SUPPORT).stage == Stage.REVIEW
+
+
+@pytest.mark.parametrize(
+    ("outcome", "closed_as"),
+    [
+        (ExitOutcome.NO_FURTHER_CONCERN, InterventionStatus.COMPLETED),
+        (ExitOutcome.OTHER_SERVICES, InterventionStatus.WITHDRAWN),
+    ],
+)
+def test_exit_ends_the_providers_access_with_the_support(
+    officer, chair, agency, outcome, closed_as
+):
+    provider = agency(PROVIDER)
+    case = to_review(chair, open_case(officer, chair), provider)
+    assert ReferralGrant.objects.filter(content_object=case.referral, group=provider.group).exists()
+
+    move(chair, case, StageEvent.EXIT, exit_outcome=outcome)
+
+    assert not ReferralGrant.objects.filter(
+        content_object=case.referral, group=provider.group
+    ).exists()
+    assert set(Intervention.objects.filter(panel_case=case).values_list("status", flat=True)) == {
+        closed_as
+    }
