@@ -13,7 +13,7 @@ from rest_framework import serializers
 from audit.vocabulary import Category, ConsentStatus, LegalBasis, Schedule1Condition
 from panels.models import Contribution, InformationRequest, StageMove
 from panels.models.vocabulary import RequestStatus, Stage
-from panels.selectors import AddressedRequest, VisiblePanelCase
+from panels.selectors.cases import AddressedRequest, VisiblePanelCase
 from panels.services.requests import REQUESTABLE_CATEGORIES
 from prevent_cases.api.serializers import NamedRefOutput
 from referrals.api.serializers import CATEGORY_BLOCKS

@@ -26,7 +26,7 @@ from panels.api.case_serializers import (
     WaitingReferral,
     request_output,
 )
-from panels.selectors import (
+from panels.selectors.cases import (
     VisiblePanelCase,
     addressed_requests_shown,
     case_contributions,

@@ -20,7 +20,8 @@ from panels.api.meeting_serializers import (
     PapersConfirmOutput,
     ProposedShareOutput,
 )
-from panels.meeting_selectors import (
+from panels.rules.quorum import runs_meeting
+from panels.selectors.meetings import (
     action_get_for_user,
     actions_for_agency,
     attendance_of,
@@ -30,7 +31,6 @@ from panels.meeting_selectors import (
     panel_agencies,
     papers_proposal,
 )
-from panels.rules.quorum import runs_meeting
 from panels.services.cases import MoveDetails
 from panels.services.meetings import (
     AttendanceEntry,

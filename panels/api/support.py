@@ -1,4 +1,4 @@
-"""The panel API for the later stages of a case: thin views over panels.support_selectors
+"""The panel API for the later stages of a case: thin views over panels.selectors.support
 and the services, minimised like the pages. A case the caller cannot see is a 404; an
 action the caller may not take on a case it can see is a 403 (from the service)."""
 
@@ -29,18 +29,8 @@ from panels.api.support_serializers import (
     TransferInput,
     TransferOutput,
 )
-from panels.selectors import panel_case_get_for_user
-from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
-from panels.services.post_exit import post_exit_review_record, post_exit_reviews_extend
-from panels.services.reads import panel_case_read
-from panels.services.support import (
-    InterventionInput,
-    consent_record,
-    intervention_assign,
-    support_plan_record,
-)
-from panels.services.transfer import panel_case_transfer
-from panels.support_selectors import (
+from panels.selectors.cases import panel_case_get_for_user
+from panels.selectors.support import (
     area_get,
     assessment_draft,
     assessment_shown,
@@ -52,6 +42,16 @@ from panels.support_selectors import (
     post_exit_reviews_for_case,
     practitioner_get,
 )
+from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
+from panels.services.post_exit import post_exit_review_record, post_exit_reviews_extend
+from panels.services.reads import panel_case_read
+from panels.services.support import (
+    InterventionInput,
+    consent_record,
+    intervention_assign,
+    support_plan_record,
+)
+from panels.services.transfer import panel_case_transfer
 from prevent_cases.exceptions import ConflictError
 from prevent_cases.selectors import agency_get
 

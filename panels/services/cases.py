@@ -23,8 +23,8 @@ from panels.models.support import INTERVENTION_SCOPE_PREFIX
 from panels.models.vocabulary import ExitOutcome, InterventionStatus, Stage
 from panels.rules.permissions import runs_case, runs_panel_for
 from panels.rules.stages import StageEvent, move_for
-from panels.selectors import stage_blockers
-from panels.support_selectors import transferred_case_for
+from panels.selectors.cases import stage_blockers
+from panels.selectors.support import transferred_case_for
 from prevent_cases.dates import add_months
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.models import Agency, Membership, User

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from audit.vocabulary import Category
-from panels.dashboard_selectors import PanelDashboard, panel_dashboard_for_user
 from panels.models import PanelCase
-from panels.selectors import VisiblePanelCase
+from panels.selectors.cases import VisiblePanelCase
+from panels.selectors.dashboard import PanelDashboard, panel_dashboard_for_user
 from prevent_cases.models import Membership, User
 from referrals.selectors import referral_list_for_user
 from referrals.services.reads import referrals_read

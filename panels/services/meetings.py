@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from audit.event_types import EventType
 from audit.record.chain import append_event, atomic_unit
-from panels.meeting_selectors import area_forces, attendance_of, panel_agencies, present_agencies
 from panels.models import (
     CLOSED_STAGES,
     AgendaItem,
@@ -33,6 +32,7 @@ from panels.models.vocabulary import AgendaReason, Attendance, Stage
 from panels.rules.permissions import is_panel_member_agency, runs_case
 from panels.rules.quorum import method_errors, police_presence_problem, runs_meeting
 from panels.rules.stages import PANEL_ROLES, StageEvent, decision_events
+from panels.selectors.meetings import area_forces, attendance_of, panel_agencies, present_agencies
 from panels.services.cases import MoveDetails, panel_case_move, panel_for_agency
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Agency, Membership, User

@@ -20,7 +20,10 @@ from audit.services.decision_rules import DecisionInput
 from audit.services.decisions import export_recorded
 from audit.services.read_events import CaseShown, cases_listed_recorded
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
-from panels.meeting_selectors import (
+from panels.models import Meeting
+from panels.models.vocabulary import ConsentDecision
+from panels.rules.quorum import runs_meeting
+from panels.selectors.meetings import (
     Agenda,
     AgendaCase,
     ProposedShare,
@@ -28,9 +31,6 @@ from panels.meeting_selectors import (
     meeting_agenda_for_user,
     papers_proposal,
 )
-from panels.models import Meeting
-from panels.models.vocabulary import ConsentDecision
-from panels.rules.quorum import runs_meeting
 from panels.services.meetings import MEETING_TYPE
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Agency, Membership, User

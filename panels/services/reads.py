@@ -6,7 +6,7 @@ import uuid
 
 from audit.services.read_events import CaseShown, case_viewed_recorded
 from audit.vocabulary import Category
-from panels.selectors import (
+from panels.selectors.cases import (
     VisiblePanelCase,
     case_items_without_grant,
     panel_case_get_for_user,

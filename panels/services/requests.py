@@ -24,7 +24,7 @@ from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
 from panels.models import Contribution, InformationRequest, PanelCase
 from panels.models.vocabulary import RequestStatus
 from panels.rules.permissions import runs_case
-from panels.selectors import AddressedRequest
+from panels.selectors.cases import AddressedRequest
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.models import Agency, Membership, User
 from prevent_cases.policy import ORIGINATOR_SHARING_ROLES, WHOLE_CASE, handles_case_content

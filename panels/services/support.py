@@ -23,6 +23,7 @@ from panels.models.vocabulary import ConsentDecision, InterventionType, Stage
 from panels.rules.consent import consent_errors, is_child_on
 from panels.rules.permissions import runs_case
 from panels.rules.stages import SUPPORT_STAGES, StageEvent
+from panels.selectors.support import PRACTITIONER_ROLES
 from panels.services.cases import (
     IDENTITY_PURPOSE,
     MIN_RATIONALE_CHARS,
@@ -30,7 +31,6 @@ from panels.services.cases import (
     panel_case_move,
     support_access_end,
 )
-from panels.support_selectors import PRACTITIONER_ROLES
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.models import Agency, Membership, User
 from prevent_cases.policy import WHOLE_CASE

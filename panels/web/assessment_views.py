@@ -1,6 +1,6 @@
 """The needs assessment pages: the current assessment as the viewer may see it, what
 changed since the previous one, the viewer's agency's own entries, and the panel agreeing
-it. Thin adapters over panels.support_selectors and panels.services.assessment."""
+it. Thin adapters over panels.selectors.support and panels.services.assessment."""
 
 import uuid
 
@@ -11,15 +11,15 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from panels.rules.permissions import runs_case
-from panels.selectors import panel_case_get_for_user
-from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
-from panels.services.reads import panel_case_read
-from panels.support_selectors import (
+from panels.selectors.cases import panel_case_get_for_user
+from panels.selectors.support import (
     assessment_draft,
     assessment_shown,
     framework_factors,
     may_enter_assessment,
 )
+from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
+from panels.services.reads import panel_case_read
 from panels.web.support_forms import AssessmentAgreeForm, AssessmentEntryForm
 from prevent_cases.exceptions import (
     AccessDenied,

@@ -16,17 +16,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.vocabulary import Category
-from panels.meeting_selectors import agencies_to_add, case_agenda_items
 from panels.models import InformationRequest, StageMove
 from panels.models.vocabulary import RequestStatus
 from panels.rules.permissions import runs_case
-from panels.selectors import (
+from panels.selectors.cases import (
     case_contributions,
     case_request_shows_purpose,
     case_requests,
     case_stage_moves,
     panel_case_get_for_user,
 )
+from panels.selectors.meetings import agencies_to_add, case_agenda_items
 from panels.services.meetings import panel_member_add
 from panels.services.reads import panel_case_read
 from panels.services.requests import may_answer

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from audit.vocabulary import Category
 from panels.models import Meeting, Panel, PanelCase
-from panels.selectors import (
+from panels.selectors.cases import (
     DUE_WITHOUT_MEETING_DAYS,
     cases_due_by,
     cases_gathering_information,

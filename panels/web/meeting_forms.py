@@ -7,10 +7,10 @@ from django import forms
 from django.utils import timezone
 
 from audit.vocabulary import Category
-from panels.meeting_selectors import ProposedShare
 from panels.models import AgendaItem, MeetingAttendance
 from panels.models.vocabulary import Attendance, DecisionMethod, ExitOutcome, NotAdoptedRoute
 from panels.rules.stages import StageEvent, decision_events
+from panels.selectors.meetings import ProposedShare
 from panels.services.cases import MoveDetails
 from panels.services.meetings import AttendanceEntry
 from prevent_cases.dates import UK_DATE_FORMATS

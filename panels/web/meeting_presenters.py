@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from django.utils.formats import date_format
 
 from audit.vocabulary import Category
-from panels.meeting_selectors import AgendaCase
 from panels.models import Assessment, SupportPlan
 from panels.models.vocabulary import Stage
 from panels.rules.stages import StageEvent
+from panels.selectors.meetings import AgendaCase
 from referrals.rules.case_data import fields_of
 from referrals.web.presenters import Row, Section, _rows, case_sections, person_name
 

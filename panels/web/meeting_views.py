@@ -10,7 +10,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from panels.meeting_selectors import (
+from panels.rules.quorum import runs_meeting
+from panels.rules.stages import PANEL_ROLES
+from panels.selectors.meetings import (
     action_get_for_user,
     actions_for_agency,
     agency_users,
@@ -22,8 +24,6 @@ from panels.meeting_selectors import (
     papers_proposal,
     standing_member_ids,
 )
-from panels.rules.quorum import runs_meeting
-from panels.rules.stages import PANEL_ROLES
 from panels.services.meetings import (
     agenda_build,
     agenda_decision_record,

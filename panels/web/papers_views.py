@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from panels.meeting_selectors import meeting_get_for_user, panel_agencies
 from panels.rules.quorum import runs_meeting
+from panels.selectors.meetings import meeting_get_for_user, panel_agencies
 from panels.services.papers import meeting_papers_produce
 from panels.web.meeting_presenters import decision_rows, open_actions, paper_case
 from panels.web.papers_pdf import papers_pdf

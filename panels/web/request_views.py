@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from audit.vocabulary import DecisionAction
 from panels.models.vocabulary import RequestStatus
 from panels.rules.permissions import runs_case
-from panels.selectors import (
+from panels.selectors.cases import (
     addressed_requests_shown,
     panel_case_get_for_user,
     request_get_for_addressee,

@@ -1,6 +1,6 @@
 """Consent and support plan pages: recording consent, the plan and its interventions, and
 showing each viewer only the support record it may see (a provider its own intervention).
-Thin adapters over panels.support_selectors and panels.services.support."""
+Thin adapters over panels.selectors.support and panels.services.support."""
 
 import uuid
 
@@ -11,10 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from panels.rules.permissions import runs_case
-from panels.selectors import panel_case_get_for_user
-from panels.services.reads import panel_case_read
-from panels.services.support import consent_record, intervention_assign, support_plan_record
-from panels.support_selectors import (
+from panels.selectors.cases import panel_case_get_for_user
+from panels.selectors.support import (
     consents_for_case,
     delivery_agencies,
     interventions_for_case,
@@ -22,6 +20,8 @@ from panels.support_selectors import (
     plan_for_case,
     practitioners_of,
 )
+from panels.services.reads import panel_case_read
+from panels.services.support import consent_record, intervention_assign, support_plan_record
 from panels.web.support_forms import ConsentForm, InterventionForm, SupportPlanForm
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.web.form_errors import add_service_errors

@@ -10,9 +10,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from panels.rules.permissions import runs_case
-from panels.selectors import panel_case_get_for_user
+from panels.selectors.cases import panel_case_get_for_user
+from panels.selectors.support import transfer_areas
 from panels.services.transfer import panel_case_transfer
-from panels.support_selectors import transfer_areas
 from panels.web.support_forms import TransferForm
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.web.form_errors import add_service_errors

@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from audit.services.decision_rules import DecisionInput
 from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
-from panels.meeting_selectors import papers_proposal
 from panels.models import PanelCase
 from panels.models.vocabulary import (
     Attendance,
@@ -28,7 +27,9 @@ from panels.models.vocabulary import (
     NotAdoptedRoute,
 )
 from panels.rules.stages import StageEvent
-from panels.selectors import channel_inbox
+from panels.selectors.cases import channel_inbox
+from panels.selectors.meetings import papers_proposal
+from panels.selectors.support import framework_factors
 from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
 from panels.services.cases import MoveDetails, panel_case_move, panel_case_open, panel_for_agency
 from panels.services.meetings import (
@@ -48,7 +49,6 @@ from panels.services.requests import (
 )
 from panels.services.support import InterventionInput, consent_record, support_plan_record
 from panels.services.transfer import panel_case_transfer
-from panels.support_selectors import framework_factors
 from prevent_cases.demo.accounts import DEMO_AREAS
 from prevent_cases.models import Agency, Area, User
 

@@ -9,12 +9,12 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from panels.meeting_selectors import item_for_update
 from panels.models import AgendaItem, Meeting, PanelCase
 from panels.models.vocabulary import ExitOutcome, RequestStatus
 from panels.rules.stages import StageEvent
+from panels.selectors.meetings import item_for_update
+from panels.selectors.support import assessment_draft
 from panels.services.meetings import panel_action_set
-from panels.support_selectors import assessment_draft
 from prevent_cases.models import Agency, User
 from tests.browser.journeys import sign_in
 from tests.browser.panel_journeys import (

@@ -18,7 +18,6 @@ from django.utils import timezone
 from audit.models import SharingDecision
 from audit.record.chain import atomic_unit
 from audit.vocabulary import Category
-from panels.meeting_selectors import papers_proposal
 from panels.models import (
     AgendaItem,
     Assessment,
@@ -47,6 +46,8 @@ from panels.models.vocabulary import (
 )
 from panels.rules.case_data import PANEL_REGISTRY
 from panels.rules.stages import StageEvent
+from panels.selectors.meetings import papers_proposal
+from panels.selectors.support import framework_factors
 from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
 from panels.services.cases import MoveDetails, panel_case_move
 from panels.services.meetings import (
@@ -58,7 +59,6 @@ from panels.services.meetings import (
 from panels.services.papers import papers_confirm
 from panels.services.post_exit import post_exit_review_record
 from panels.services.support import InterventionInput, consent_record, support_plan_record
-from panels.support_selectors import framework_factors
 from prevent_cases.models import Agency, User
 from referrals.models import Referral, Subject
 from tests.panels.factories import open_case

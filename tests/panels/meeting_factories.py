@@ -4,9 +4,9 @@ import datetime
 
 from django.utils import timezone
 
-from panels.meeting_selectors import papers_proposal
 from panels.models import Meeting
 from panels.models.vocabulary import Attendance
+from panels.selectors.meetings import papers_proposal
 from panels.services.meetings import (
     AttendanceEntry,
     agenda_build,

@@ -12,11 +12,11 @@ from audit.record.chain import atomic_unit
 from panels.models import PanelCase
 from panels.models.vocabulary import ConsentDecision, ConsentGiver, ConsentMethod, InterventionType
 from panels.rules.stages import StageEvent
+from panels.selectors.support import framework_factors
 from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
 from panels.services.cases import MoveDetails, panel_case_move
 from panels.services.support import InterventionInput, consent_record, support_plan_record
 from panels.services.transfer import panel_case_transfer
-from panels.support_selectors import framework_factors
 from prevent_cases.models import Agency, Area, User
 from tests.factories import decision_input
 

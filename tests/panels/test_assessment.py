@@ -15,13 +15,13 @@ from panels.models import AssessmentEntry, AssessmentFramework
 from panels.rules.assessment_diff import Change, assessment_diff
 from panels.rules.frameworks import VAF_2012
 from panels.rules.stages import StageEvent
-from panels.selectors import panel_case_get_for_user
+from panels.selectors.cases import panel_case_get_for_user
+from panels.selectors.support import assessment_latest_agreed, assessment_shown
 from panels.services.assessment import (
     assessment_agree,
     assessment_entry_record,
     assessment_start,
 )
-from panels.support_selectors import assessment_latest_agreed, assessment_shown
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from referrals.services.case import referral_share
 from tests.factories import decision_input

@@ -7,7 +7,7 @@ from django.utils import timezone
 from panels.models import Assessment
 from panels.models.vocabulary import ExitOutcome, Stage
 from panels.rules.stages import StageEvent
-from panels.support_selectors import framework_factors
+from panels.selectors.support import framework_factors
 from prevent_cases.models import Area
 from tests.factories import JUSTIFICATION
 from tests.panels.factories import open_case

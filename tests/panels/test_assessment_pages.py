@@ -8,9 +8,9 @@ import pytest
 
 from panels.models import Intervention
 from panels.rules.stages import StageEvent
+from panels.selectors.support import plan_current
 from panels.services.assessment import assessment_start
 from panels.services.support import intervention_assign
-from panels.support_selectors import plan_current
 from tests.panels.factories import open_case
 from tests.panels.support_steps import (
     adopt_and_assess,

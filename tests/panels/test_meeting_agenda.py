@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from audit.event_types import EventType
 from audit.models import AuditEvent
-from panels.meeting_selectors import item_for_update
 from panels.models import AgendaItem, MeetingAttendance, PanelCase, PostExitReview
 from panels.models.vocabulary import AgendaReason, Attendance, DecisionMethod, Stage
 from panels.rules.stages import StageEvent
+from panels.selectors.meetings import item_for_update
 from panels.services.meetings import (
     AttendanceEntry,
     agenda_build,

@@ -7,10 +7,10 @@ from collections.abc import Callable
 import pytest
 from django.db import connection, connections
 
-from panels.meeting_selectors import item_for_update
 from panels.models import AgendaItem, Meeting, PanelCase, StageMove
 from panels.models.vocabulary import DecisionMethod, Stage
 from panels.rules.stages import StageEvent
+from panels.selectors.meetings import item_for_update
 from panels.services.meetings import agenda_decision_record
 from prevent_cases.exceptions import ConflictError
 from prevent_cases.models import Agency, User

@@ -6,10 +6,10 @@ from django.core.exceptions import ValidationError
 
 from audit.event_types import EventType
 from audit.models import AuditEvent
-from panels.meeting_selectors import item_for_update
 from panels.models import AgendaItem
 from panels.models.vocabulary import DecisionMethod, Stage
 from panels.rules.stages import StageEvent
+from panels.selectors.meetings import item_for_update
 from panels.services.meetings import agenda_decision_record, panel_member_add
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from tests.panels.factories import open_case

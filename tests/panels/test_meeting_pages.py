@@ -9,9 +9,9 @@ from django.urls import reverse
 from audit.event_types import EventType
 from audit.models import AuditEvent
 from audit.vocabulary import Category
-from panels.meeting_selectors import item_for_update, papers_proposal
 from panels.models import AgendaItem, MeetingAttendance, PanelAction
 from panels.models.vocabulary import Stage
+from panels.selectors.meetings import item_for_update, papers_proposal
 from panels.services.meetings import panel_action_set
 from panels.services.papers import papers_confirm
 from tests.panels.factories import open_case

@@ -23,9 +23,9 @@ from django.urls import get_resolver, reverse
 from pypdf import PdfReader
 
 from audit.vocabulary import Category
-from panels.meeting_selectors import grants_on, panel_agencies
 from panels.models import Assessment, AssessmentEntry, Contribution, InterventionGoal
 from panels.rules.case_data import PANEL_REGISTRY
+from panels.selectors.meetings import grants_on, panel_agencies
 from prevent_cases.demo.accounts import demo_sign_ins
 from prevent_cases.models import Agency
 from prevent_cases.policy import WHOLE_CASE, handles_case_content, sees_item

@@ -5,7 +5,7 @@ import pytest
 from audit.event_types import EventType
 from audit.models import AuditEvent
 from panels.models.vocabulary import Stage
-from panels.selectors import channel_inbox
+from panels.selectors.cases import channel_inbox
 from panels.services.cases import panel_case_open
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from tests.factories import progressed_referral

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
 from audit.vocabulary import Category, LegalBasis
-from panels.meeting_selectors import papers_proposal
+from panels.selectors.meetings import papers_proposal
 from panels.services.meetings import agenda_build
 from panels.services.papers import papers_confirm
 from prevent_cases.exceptions import AccessDenied, ConflictError

@@ -8,8 +8,8 @@ from audit.event_types import EventType
 from audit.models import AuditEvent
 from audit.vocabulary import Category
 from panels.rules.stages import StageEvent
+from panels.selectors.support import framework_factors
 from panels.services.assessment import assessment_entry_record, assessment_start
-from panels.support_selectors import framework_factors
 from tests.factories import share
 from tests.panels.factories import open_case
 from tests.panels.request_factories import answer_by_sharing, send_request

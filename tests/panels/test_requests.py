@@ -12,7 +12,7 @@ from audit.models import AuditEvent, SharingDecision
 from audit.vocabulary import Category, DecisionAction, LegalBasis
 from panels.models import Contribution
 from panels.models.vocabulary import RequestStatus
-from panels.selectors import panel_case_get_for_user, request_get_for_addressee
+from panels.selectors.cases import panel_case_get_for_user, request_get_for_addressee
 from panels.services.requests import (
     information_request_answer_withhold,
     information_request_send,

@@ -13,7 +13,7 @@ from panels.models.vocabulary import (
     Stage,
 )
 from panels.rules.stages import StageEvent
-from panels.support_selectors import assessment_latest_agreed
+from panels.selectors.support import assessment_latest_agreed
 from referrals.models import ReferralGrant
 from tests.panels.factories import open_case
 from tests.panels.support_steps import (

@@ -8,10 +8,10 @@ from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
 from audit.vocabulary import Category, LegalBasis
 from panels.models import Intervention, SupportPlan
-from panels.selectors import panel_case_get_for_user
+from panels.selectors.cases import panel_case_get_for_user
+from panels.selectors.support import interventions_for_case, plan_for_case
 from panels.services.cases import IDENTITY_PURPOSE
 from panels.services.support import intervention_assign
-from panels.support_selectors import interventions_for_case, plan_for_case
 from prevent_cases.exceptions import AccessDenied, TransitionNotAllowed
 from referrals.selectors import holdings
 from tests.panels.factories import open_case

@@ -9,10 +9,10 @@ from panels.models import PostExitReview
 from panels.models.vocabulary import ExitOutcome, Stage
 from panels.rules.permissions import runs_case
 from panels.rules.stages import StageEvent
-from panels.selectors import channel_inbox
+from panels.selectors.cases import channel_inbox
+from panels.selectors.support import transferred_case_for
 from panels.services.assessment import assessment_start
 from panels.services.cases import panel_case_open
-from panels.support_selectors import transferred_case_for
 from prevent_cases.exceptions import AccessDenied
 from referrals.models import Referral
 from referrals.selectors import holdings

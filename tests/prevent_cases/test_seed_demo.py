@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from panels.models import Intervention, Panel
 from panels.models.vocabulary import ExitOutcome, InterventionStatus, NotAdoptedRoute, Stage
-from panels.selectors import channel_inbox
+from panels.selectors.cases import channel_inbox
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.roles import Role
 from referrals.selectors import referral_list_for_user

@@ -29,7 +29,7 @@ from panels.models import (
 from panels.models.vocabulary import ExitOutcome
 from panels.rules.assessment_diff import FactorChange, assessment_diff
 from panels.rules.permissions import is_panel_member_agency
-from panels.selectors import VisiblePanelCase
+from panels.selectors.cases import VisiblePanelCase
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.roles import Role
