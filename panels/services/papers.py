@@ -19,9 +19,9 @@ from audit.record.chain import append_event, atomic_unit
 from audit.services.decision_rules import DecisionInput
 from audit.services.decisions import export_recorded
 from audit.services.read_events import CaseShown, cases_listed_recorded
-from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
 from panels.models import Meeting
 from panels.models.vocabulary import ConsentDecision
+from panels.rules.decisions import panel_share
 from panels.rules.quorum import runs_meeting
 from panels.selectors.meetings import (
     Agenda,
@@ -51,17 +51,12 @@ NOT_SOUGHT_REASON = (
 
 def _decision_input(meeting: Meeting, categories: list[str], consent_given: bool) -> DecisionInput:
     when = date_format(timezone.localtime(meeting.starts_at), "j F Y")
-    return DecisionInput(
-        action=DecisionAction.SHARE,
-        categories=tuple(categories),
+    return panel_share(
+        categories,
         purpose=f"Papers for the Channel panel meeting on {when} (meeting {meeting.pk})",
-        legal_basis=LegalBasis.CTSA_S38,
-        legal_basis_other="",
-        schedule1_condition="",
-        consent_status=ConsentStatus.GIVEN if consent_given else ConsentStatus.NOT_SOUGHT,
-        consent_reason="" if consent_given else NOT_SOUGHT_REASON,
         justification=PAPERS_JUSTIFICATION,
-        expires_at=None,
+        consent_given=consent_given,
+        consent_reason=NOT_SOUGHT_REASON,
     )
 
 

@@ -20,9 +20,10 @@ from audit.models import SharingDecision
 from audit.record.chain import append_event, atomic_unit
 from audit.services.decision_rules import DecisionInput, decision_errors
 from audit.services.read_events import CaseShown, case_viewed_recorded, cases_listed_recorded
-from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
+from audit.vocabulary import Category, DecisionAction
 from panels.models import Contribution, InformationRequest, PanelCase
 from panels.models.vocabulary import RequestStatus
+from panels.rules.decisions import panel_share
 from panels.rules.permissions import runs_case
 from panels.selectors.cases import AddressedRequest
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
@@ -124,17 +125,11 @@ def _identity_decision(
         membership=membership,
         referral=referral,
         receiving_agency=to_agency,
-        data=DecisionInput(
-            action=DecisionAction.SHARE,
-            categories=(Category.IDENTITY,),
+        data=panel_share(
+            (Category.IDENTITY,),
             purpose=purpose,
-            legal_basis=LegalBasis.CTSA_S38,
-            legal_basis_other="",
-            schedule1_condition="",
-            consent_status=ConsentStatus.NOT_SOUGHT,
-            consent_reason=IDENTITY_CONSENT_REASON,
             justification=IDENTITY_JUSTIFICATION,
-            expires_at=None,
+            consent_reason=IDENTITY_CONSENT_REASON,
         ),
         source_agency_id=owner,
     )

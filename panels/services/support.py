@@ -16,11 +16,11 @@ from django.utils import timezone
 
 from audit.event_types import EventType
 from audit.record.chain import append_event, atomic_unit
-from audit.services.decision_rules import DecisionInput
-from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
+from audit.vocabulary import Category
 from panels.models import Consent, Intervention, InterventionGoal, PanelCase, SupportPlan
 from panels.models.vocabulary import ConsentDecision, InterventionType, Stage
 from panels.rules.consent import consent_errors, is_child_on
+from panels.rules.decisions import panel_share
 from panels.rules.permissions import runs_case
 from panels.rules.stages import SUPPORT_STAGES, StageEvent
 from panels.selectors.support import PRACTITIONER_ROLES
@@ -80,9 +80,9 @@ def _version_bump(panel_case: PanelCase, version: int) -> None:
     panel_case.version = version + 1
 
 
-def _consent_status(panel_case: PanelCase) -> str:
+def _consent_given(panel_case: PanelCase) -> bool:
     latest = Consent.objects.filter(panel_case=panel_case).order_by("-created_at", "-id").first()
-    return ConsentStatus.GIVEN if latest and latest.decision == ConsentDecision.GIVEN else ""
+    return bool(latest and latest.decision == ConsentDecision.GIVEN)
 
 
 def _stop_errors(reassess_on: datetime.date | None, rationale: str, today) -> dict:
@@ -250,23 +250,18 @@ def _share_intervention(
 ) -> None:
     referral = panel_case.referral
     agency = intervention.delivering_agency
-    consent = _consent_status(panel_case)
+    consent = _consent_given(panel_case)
     referral_share(
         actor=actor,
         membership=membership,
         referral=referral,
         receiving_agency=agency,
-        data=DecisionInput(
-            action=DecisionAction.SHARE,
-            categories=(Category.SUPPORT,),
+        data=panel_share(
+            (Category.SUPPORT,),
             purpose=INTERVENTION_PURPOSE,
-            legal_basis=LegalBasis.CTSA_S38,
-            legal_basis_other="",
-            schedule1_condition="",
-            consent_status=consent or ConsentStatus.NOT_SOUGHT,
-            consent_reason="" if consent else CONSENT_NOT_YET_REASON,
             justification=INTERVENTION_JUSTIFICATION,
-            expires_at=None,
+            consent_given=consent,
+            consent_reason=CONSENT_NOT_YET_REASON,
         ),
         source_agency_id=panel_case.source_agency_id,
         scope=intervention.scope,
@@ -279,17 +274,12 @@ def _share_intervention(
         membership=membership,
         referral=referral,
         receiving_agency=agency,
-        data=DecisionInput(
-            action=DecisionAction.SHARE,
-            categories=(Category.IDENTITY,),
+        data=panel_share(
+            (Category.IDENTITY,),
             purpose=IDENTITY_PURPOSE,
-            legal_basis=LegalBasis.CTSA_S38,
-            legal_basis_other="",
-            schedule1_condition="",
-            consent_status=consent or ConsentStatus.NOT_SOUGHT,
-            consent_reason="" if consent else CONSENT_NOT_YET_REASON,
             justification=IDENTITY_JUSTIFICATION,
-            expires_at=None,
+            consent_given=consent,
+            consent_reason=CONSENT_NOT_YET_REASON,
         ),
         source_agency_id=police,
     )
