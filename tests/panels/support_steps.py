@@ -2,10 +2,7 @@
 in-meeting decisions are made by calling panel_case_move directly, as a meeting would."""
 
 import datetime
-import threading
-from collections.abc import Callable
 
-from django.db import connections
 from django.utils import timezone
 
 from audit.record.chain import atomic_unit
@@ -150,27 +147,3 @@ def transfer(by: User, case: PanelCase, area="Southmere", note="The family moved
         data=decision_input(categories=()),
         version=case.version,
     )
-
-
-def race(*operations: Callable[[], object]) -> list[object]:
-    """Run each operation in its own thread and database connection, all released at once;
-    return what each returned or raised (as tests/referrals/test_concurrent_grants.py)."""
-    barrier = threading.Barrier(len(operations), timeout=30)
-    outcomes: list[object] = [None] * len(operations)
-
-    def run(index: int, operation: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = operation()
-        except BaseException as error:  # reported by the caller, in the test's own thread
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(n, op)) for n, op in enumerate(operations)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing operation hung"
-    return outcomes

@@ -14,9 +14,9 @@ from tests.panels.support_steps import (
     consent,
     fresh,
     intervention,
-    race,
     record_plan,
 )
+from tests.support.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres_only,

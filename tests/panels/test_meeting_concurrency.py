@@ -1,11 +1,8 @@
 """Two decisions on one case at once, on PostgreSQL with real connections: whatever order
 their transactions interleave in, one is recorded and the other is told of a conflict."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from panels.models import AgendaItem, Meeting, PanelCase, StageMove
 from panels.models.vocabulary import DecisionMethod, Stage
@@ -16,6 +13,7 @@ from prevent_cases.exceptions import ConflictError
 from prevent_cases.models import Agency, User
 from tests.panels.factories import open_case
 from tests.panels.meeting_factories import meeting_with_agenda
+from tests.support.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -32,29 +30,6 @@ REASONS = "Susceptibility is clear from the referral and partners' information."
 
 def _person(username: str) -> User:
     return User.objects.select_related("membership__agency").get(username=username)
-
-
-def _race(*operations: Callable[[], object]) -> list[object]:
-    """Run each operation in its own thread and connection, released together."""
-    barrier = threading.Barrier(len(operations), timeout=30)
-    outcomes: list[object] = [None] * len(operations)
-
-    def run(index: int, operation: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = operation()
-        except BaseException as error:  # reported by the caller, in the test's own thread
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=(i, op)) for i, op in enumerate(operations)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing decision hung"
-    return outcomes
 
 
 def _decide(username: str, meeting_id, item_id, event: str, version: int):
@@ -86,7 +61,7 @@ def test_two_decisions_on_one_case_at_once_one_wins_the_other_conflicts(demo_peo
         meeting = meeting_with_agenda(chair, police)
         item = AgendaItem.objects.get(meeting=meeting, panel_case=case)
 
-        outcomes = _race(
+        outcomes = race(
             _decide("northby.chair", meeting.pk, item.pk, StageEvent.ADOPT, 1),
             _decide("northby.coordinator", meeting.pk, item.pk, StageEvent.ADOPT, 1),
         )

@@ -1,11 +1,8 @@
 """Two answers to one request at once, on PostgreSQL with real connections: one is
 recorded, the other refused, and the request keeps the one answer."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection, connections
+from django.db import connection
 
 from audit.models import SharingDecision
 from audit.vocabulary import DecisionAction
@@ -15,6 +12,7 @@ from prevent_cases.exceptions import ConflictError
 from prevent_cases.models import User
 from tests.panels.factories import open_case
 from tests.panels.request_factories import answer_by_sharing, answer_by_withholding, send_request
+from tests.support.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -29,33 +27,6 @@ pytestmark = [
 # trial pass.
 TRIALS = 5
 HEALTH = "Northby NHS Trust"
-
-
-def _race(*operations: Callable[[], object]) -> list[object]:
-    """Run each operation in its own thread and connection, released together; return what
-    each returned or raised."""
-    barrier = threading.Barrier(len(operations), timeout=30)
-    outcomes: list[object] = [None] * len(operations)
-
-    def run(index: int, operation: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = operation()
-        except BaseException as error:  # reported by the caller, in the test's own thread
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(index, operation))
-        for index, operation in enumerate(operations)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing answer hung"
-    return outcomes
 
 
 def _person(username: str) -> User:
@@ -74,7 +45,7 @@ def test_two_answers_at_once_leave_one(user, agency, trial):
     case = open_case(user("northby.officer"), chair)
     request = send_request(case, chair, agency(HEALTH))
 
-    outcomes = _race(
+    outcomes = race(
         lambda: answer_by_sharing(_fresh(request.pk), _person("northby.health")),
         lambda: answer_by_withholding(_fresh(request.pk), _person("northby.health")),
     )

@@ -9,7 +9,8 @@ from panels.models import SupportPlan
 from prevent_cases.exceptions import ConflictError
 from prevent_cases.models import Agency, User
 from tests.panels.factories import open_case
-from tests.panels.support_steps import adopt_and_assess, fresh, intervention, race, record_plan
+from tests.panels.support_steps import adopt_and_assess, fresh, intervention, record_plan
+from tests.support.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres_only,

@@ -35,6 +35,7 @@ from tests.referrals.grant_checks import (
     assert_grants_match_a_rebuild,
     assert_onward_grants_rest_on_live_direct_grants,
 )
+from tests.support.concurrency import race
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -64,33 +65,6 @@ def _person(username: str) -> User:
 
 def _agency(name: str) -> Agency:
     return Agency.objects.get(name=name)
-
-
-def _race(*operations: Callable[[], object]) -> list[object]:
-    """Run each operation in its own thread and connection, all released at once; return
-    what each returned or raised."""
-    barrier = threading.Barrier(len(operations), timeout=30)
-    outcomes: list[object] = [None] * len(operations)
-
-    def run(index: int, operation: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            outcomes[index] = operation()
-        except BaseException as error:  # reported by the caller, in the test's own thread
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=run, args=(index, operation))
-        for index, operation in enumerate(operations)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert not any(thread.is_alive() for thread in threads), "a racing operation hung"
-    return outcomes
 
 
 def _revoke(username: str, decision_id) -> Callable[[], SharingDecision]:
@@ -142,9 +116,7 @@ def test_revoking_both_of_two_overlapping_decisions_at_once_leaves_no_grant(offi
         second = share(referral, officer, health, categories=(Category.IDENTITY,))
         assert _seen_by(HEALTH, referral) == {Category.IDENTITY}
 
-        outcomes = _race(
-            _revoke("northby.officer", first.pk), _revoke("northby.officer", second.pk)
-        )
+        outcomes = race(_revoke("northby.officer", first.pk), _revoke("northby.officer", second.pk))
 
         assert all(isinstance(outcome, SharingDecision) for outcome in outcomes), outcomes
         assert _seen_by(HEALTH, referral) == frozenset()
@@ -158,7 +130,7 @@ def test_a_revocation_racing_a_new_share_leaves_the_new_shares_grant(officer):
         referral = progressed_referral(officer)
         old = share(referral, officer, _agency(HEALTH), categories=(Category.IDENTITY,))
 
-        revocation, new = _race(
+        revocation, new = race(
             _revoke("northby.officer", old.pk),
             _share("northby.officer", referral.pk, HEALTH, categories=(Category.IDENTITY,)),
         )
@@ -181,7 +153,7 @@ def test_the_force_revoking_the_panels_share_while_the_chair_passes_it_on_leaves
         referral = progressed_referral(officer)
         screening = SharingDecision.objects.get(case_id=referral.pk)
 
-        revocation, onward = _race(
+        revocation, onward = race(
             _revoke("northby.officer", screening.pk),
             _share("northby.chair", referral.pk, HEALTH, categories=(Category.IDENTITY,)),
         )
@@ -352,7 +324,7 @@ def _rebuild_racing(monkeypatch, write: Callable[[], object]) -> list[object]:
 
     with monkeypatch.context() as patch:
         patch.setattr(grants, "_live_decisions", read_then_hold)
-        return _race(grants_rebuild_recorded, write_once_the_log_is_read)
+        return race(grants_rebuild_recorded, write_once_the_log_is_read)
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,36 @@
+"""Racing real database connections: each operation in its own thread (so its own
+connection), released together by a barrier."""
+
+import threading
+from collections.abc import Callable
+
+from django.db import connections
+
+RACE_TIMEOUT_SECONDS = 120
+
+
+def race(*operations: Callable[[], object]) -> list[object]:
+    """Run each operation in its own thread and connection, released together; return what
+    each returned or raised, in order."""
+    barrier = threading.Barrier(len(operations), timeout=30)
+    outcomes: list[object] = [None] * len(operations)
+
+    def run(index: int, operation: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            outcomes[index] = operation()
+        except BaseException as error:  # reported by the caller, in the test's own thread
+            outcomes[index] = error
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=run, args=(index, operation))
+        for index, operation in enumerate(operations)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=RACE_TIMEOUT_SECONDS)
+    assert not any(thread.is_alive() for thread in threads), "a racing operation hung"
+    return outcomes
