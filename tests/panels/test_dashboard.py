@@ -91,7 +91,7 @@ def test_open_cases_are_counted_by_stage_and_listed_longest_in_stage_first(sign_
 
 
 def test_open_cases_come_a_page_at_a_time(sign_in, officer, chair, settings, monkeypatch):
-    monkeypatch.setattr("panels.selectors.cases.dashboard.OPEN_CASES_PAGE_SIZE", 2)
+    monkeypatch.setattr("panels.selectors.dashboard.OPEN_CASES_PAGE_SIZE", 2)
     with at(TODAY - days(5)):
         made = [new_case(officer, chair, family_name=f"Paged{n}") for n in range(3)]
     client = sign_in("northby.chair")
