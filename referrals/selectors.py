@@ -28,6 +28,7 @@ from referrals.models import (
     ConcernType,
     Referral,
     ReferralGrant,
+    ReferralResponsibility,
     ReferralSource,
     ReferralStatus,
     ReferralTransition,
@@ -452,3 +453,28 @@ def referral_timeline(
             )
         )
     return sorted(entries, key=lambda entry: entry.at)
+
+
+def transfer_awaiting_owner(*, referral: Referral) -> ReferralResponsibility | None:
+    """The transfer of this case to another area's panel, while the owning force has not
+    yet shared its record with the receiving panel itself: until it does, the receiving
+    panel holds the force's information only as passed on, and the sending panel keeps
+    what the force gave it."""
+    change = (
+        ReferralResponsibility.objects.filter(referral=referral)
+        .order_by("-created_at", "-id")
+        .select_related("agency", "previous_agency")
+        .first()
+    )
+    if change is None or change.reason != ReferralResponsibility.Reason.TRANSFERRED:
+        return None
+    owner_shared = (
+        _live_grants(change.agency)
+        .filter(
+            content_object=referral,
+            source_agency_id=referral.owning_agency_id,
+            decision__disclosing_agency_id=referral.owning_agency_id,
+        )
+        .exists()
+    )
+    return None if owner_shared else change

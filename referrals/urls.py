@@ -21,6 +21,7 @@ urlpatterns = [
     path("<uuid:referral_id>/sharing/new/", views.sharing_decision_new, name="share"),
     path("<uuid:referral_id>/screening/start/", views.screening_start, name="screening-start"),
     path("<uuid:referral_id>/screening/outcome/", views.screening_outcome, name="screen"),
+    path("<uuid:referral_id>/transfer/confirm/", views.transfer_confirm, name="transfer-confirm"),
     path(
         "<uuid:referral_id>/sharing/<uuid:decision_id>/revoke/",
         views.sharing_decision_revoke,

@@ -18,6 +18,11 @@ urlpatterns = [
         name="screen",
     ),
     path(
+        "<uuid:referral_id>/transfer-confirmation/",
+        views.ReferralTransferConfirmApi.as_view(),
+        name="transfer-confirm",
+    ),
+    path(
         "<uuid:referral_id>/sharing-decisions/",
         views.ReferralSharingDecisionsApi.as_view(),
         name="sharing-decisions",

@@ -27,7 +27,12 @@ from referrals.selectors import (
     referral_get_for_user,
     referral_list_for_user,
 )
-from referrals.services.case import referral_create, referral_decision_revoke, referral_share
+from referrals.services.case import (
+    referral_create,
+    referral_decision_revoke,
+    referral_share,
+    referral_transfer_confirm,
+)
 from referrals.services.reads import referral_read, referrals_read
 from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 
@@ -175,3 +180,16 @@ class ReferralScreeningOutcomeApi(APIView):
             actor=request.user, membership=membership, referral_id=referral_id, via="api"
         )
         return Response(ReferralOutput(shown).data)
+
+
+class ReferralTransferConfirmApi(APIView):
+    @extend_schema(request=None, responses={201: SharingDecisionOutput})
+    def post(self, request: Request, referral_id) -> Response:
+        """The owning force follows a transferred case: it shares its record with the panel
+        now responsible and ends the sending panel's share (409 if none is waiting)."""
+        membership = request.membership
+        referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+        decision = referral_transfer_confirm(
+            actor=request.user, membership=membership, referral=referral
+        )
+        return Response(SharingDecisionOutput(decision).data, status=status.HTTP_201_CREATED)

@@ -108,3 +108,21 @@ def endable_decisions(
 def may_log_referrals(membership: Membership | None) -> bool:
     """Only Prevent officers log referrals, one at a time or by import."""
     return handles_case_content(membership) and membership.role == Role.PREVENT_OFFICER
+
+
+def transfer_to_confirm(membership: Membership | None, referral: Referral, decisions) -> bool:
+    """Whether to ask the owning force's officer to follow a transferred case: the panel now
+    responsible is another area's, and none of the force's live decisions (`decisions`,
+    as the referral page loads them) shares its record with it yet."""
+    if not (may_log_referrals(membership) and owns(membership, referral)):
+        return False
+    responsible = referral.responsible_agency_id
+    if responsible is None or responsible == referral.area.panel_agency_id:
+        return False
+    return not any(
+        decision.action == DecisionAction.SHARE
+        and decision.disclosing_agency_id == referral.owning_agency_id
+        and decision.receiving_agency_id == responsible
+        and not hasattr(decision, "superseded_by")
+        for decision in decisions
+    )

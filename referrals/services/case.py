@@ -12,9 +12,11 @@ from audit.models import SharingDecision
 from audit.record.chain import append_event, atomic_unit
 from audit.services.decision_rules import DecisionInput
 from audit.services.decisions import sharing_decision_record, sharing_decision_revoke
+from audit.vocabulary import Category, ConsentStatus, DecisionAction, LegalBasis
 from prevent_cases.exceptions import AccessDenied, ConflictError, NotFound
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.policy import PANEL_SHARING_ROLES, WHOLE_CASE
+from prevent_cases.roles import Role
 from referrals.models import ConcernType, Referral, ReferralResponsibility, ReferralSource, Subject
 from referrals.rules.case_data import categories_of, fields_of
 from referrals.rules.intake import ReferralIntake, is_child
@@ -26,11 +28,13 @@ from referrals.rules.permissions import (
     may_share_source,
     runs_responsible_panel,
 )
+from referrals.rules.permissions import owns as owns_referral
 from referrals.rules.timeliness import screening_due_on
 from referrals.selectors import (
     current_concern_types,
     shareable_categories,
     subject_get_for_linking,
+    transfer_awaiting_owner,
 )
 from referrals.services.grants import (
     CASE_TYPE,
@@ -42,6 +46,9 @@ from referrals.services.grants import (
 
 REFERENCE_ATTEMPTS = 5
 MIN_TRANSFER_NOTE_CHARS = 20
+# What the owning force shares with a receiving panel when it gave the sending one nothing
+# it can find (the same as progressing a referral to Channel shares).
+TRANSFER_CATEGORIES = (Category.IDENTITY, Category.CONCERN, Category.SCREENING)
 
 
 def _insert_with_fresh_reference(referral: Referral) -> Referral:
@@ -325,3 +332,65 @@ def information_source_record(*, referral: Referral, agency: Agency) -> None:
     partner's contribution), so that agency may share it. Safe to call again."""
     if agency.pk != referral.owning_agency_id:
         ReferralSource.objects.get_or_create(referral=referral, agency=agency)
+
+
+TRANSFER_PURPOSE = (
+    "Channel panel: the case has moved to this area's panel, which now assesses the person "
+    "and decides what support is right"
+)
+TRANSFER_JUSTIFICATION = (
+    "The panel now responsible for the case needs who the person is, the concern and the "
+    "screening to carry the case on; the panel that held it no longer does."
+)
+TRANSFER_CONSENT_REASON = (
+    "The person's case moved with them; seeking consent again for the same sharing with the "
+    "panel that now holds the case would delay its work."
+)
+TRANSFER_REVOKE_REASON = "The case was transferred to another area's panel, which now holds it."
+
+
+@atomic_unit
+def referral_transfer_confirm(*, actor: User, membership: Membership, referral: Referral):
+    """The owning force follows its case to the panel it was transferred to: it shares its
+    record with the receiving panel by its own decision (so that panel may pass it on to
+    its members) and ends what it gave the sending panel, in one unit."""
+    if not (owns_referral(membership, referral) and membership.role == Role.PREVENT_OFFICER):
+        raise AccessDenied("Only the owning force's Prevent officers confirm a transfer.")
+    change = transfer_awaiting_owner(referral=referral)
+    if change is None:
+        raise ConflictError("There is no transfer of this case waiting for your force.")
+    given = SharingDecision.objects.for_case(case_type=CASE_TYPE, case_id=referral.pk).filter(
+        action=DecisionAction.SHARE,
+        disclosing_agency_id=membership.agency_id,
+        receiving_agency_id=change.previous_agency_id,
+        source_agency_id=membership.agency_id,
+        superseded_by__isnull=True,
+    )
+    categories = sorted({category for decision in given for category in decision.categories})
+    decision = referral_share(
+        actor=actor,
+        membership=membership,
+        referral=referral,
+        receiving_agency=change.agency,
+        data=DecisionInput(
+            action=DecisionAction.SHARE,
+            categories=tuple(categories or TRANSFER_CATEGORIES),
+            purpose=TRANSFER_PURPOSE,
+            legal_basis=LegalBasis.CTSA_S38,
+            legal_basis_other="",
+            schedule1_condition="",
+            consent_status=ConsentStatus.NOT_SOUGHT,
+            consent_reason=TRANSFER_CONSENT_REASON,
+            justification=TRANSFER_JUSTIFICATION,
+            expires_at=None,
+        ),
+    )
+    for earlier in given.select_related("receiving_agency"):
+        referral_decision_revoke(
+            actor=actor,
+            membership=membership,
+            referral=referral,
+            decision=earlier,
+            reason=TRANSFER_REVOKE_REASON,
+        )
+    return decision

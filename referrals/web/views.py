@@ -22,6 +22,7 @@ from referrals.rules.permissions import (
     may_share,
     owns,
     shareable_sources,
+    transfer_to_confirm,
 )
 from referrals.rules.timeliness import working_days_between
 from referrals.rules.workflow import allowed_events
@@ -34,7 +35,11 @@ from referrals.selectors import (
     referral_timeline,
     shareable_categories,
 )
-from referrals.services.case import referral_decision_revoke, referral_share
+from referrals.services.case import (
+    referral_decision_revoke,
+    referral_share,
+    referral_transfer_confirm,
+)
 from referrals.services.reads import referral_read, referrals_read
 from referrals.services.screening import referral_screen, referral_start_screening
 from referrals.web.forms import (
@@ -104,6 +109,7 @@ def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespons
             "events": allowed_events(shown.referral.status, membership.role)
             if owns(membership, shown.referral)
             else [],
+            "transfer_to_confirm": transfer_to_confirm(membership, shown.referral, decisions),
             "working_days": working_days_between(shown.referral.received_on, timezone.localdate()),
             "today": timezone.localdate(),
         },
@@ -242,3 +248,23 @@ def sharing_decision_revoke(
         {"form": form, "referral": referral, "decision": decision},
         status=400 if form.errors else 200,
     )
+
+
+@domain_errors_as_http
+@require_POST
+def transfer_confirm(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """The owning force shares its record with the panel the case was transferred to and
+    ends the sending panel's share."""
+    membership = request.membership
+    referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
+    try:
+        referral_transfer_confirm(actor=request.user, membership=membership, referral=referral)
+    except ConflictError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"Shared with {referral.responsible_agency}, now responsible for the case; the "
+            "panel that held it no longer has your force's information.",
+        )
+    return redirect("referrals:detail", referral_id=referral.pk)

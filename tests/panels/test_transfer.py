@@ -13,9 +13,11 @@ from panels.selectors.cases import channel_inbox
 from panels.selectors.support import transferred_case_for
 from panels.services.assessment import assessment_start
 from panels.services.cases import panel_case_open
-from prevent_cases.exceptions import AccessDenied
+from prevent_cases.exceptions import AccessDenied, ConflictError
 from referrals.models import Referral
-from referrals.selectors import holdings
+from referrals.rules.permissions import may_share_source
+from referrals.selectors import direct_holdings, holdings, transfer_awaiting_owner
+from referrals.services.case import referral_transfer_confirm
 from tests.factories import share
 from tests.panels.factories import open_case
 from tests.panels.support_steps import fresh, move, to_review, transfer
@@ -111,3 +113,62 @@ def test_the_sending_panel_cannot_start_work_on_a_transferred_case(officer, chai
     transfer(chair, case)
     with pytest.raises(AccessDenied):
         assessment_start(actor=chair, membership=chair.membership, panel_case=fresh(case))
+
+
+def test_the_owning_force_follows_the_case_and_the_sending_panel_loses_its_share(
+    case, chair, user, officer, sign_in
+):
+    police = case.referral.owning_agency_id
+    northby_panel = chair.membership.agency
+    southmere = user("southmere.chair")
+    transfer(chair, case)
+    referral = Referral.objects.get(pk=case.referral_id)
+    assert transfer_awaiting_owner(referral=referral) is not None
+    # The receiving panel holds the police's record only as passed on: it cannot share it.
+    assert not may_share_source(southmere.membership, referral, police)
+    page = sign_in("northby.officer").get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Share with the new panel and end the old panel" in page
+
+    # Another agency may not confirm it for the force.
+    for other in (chair, southmere):
+        with pytest.raises(AccessDenied):
+            referral_transfer_confirm(actor=other, membership=other.membership, referral=referral)
+
+    response = sign_in("northby.officer").post(f"/referrals/{referral.pk}/transfer/confirm/")
+
+    assert response.status_code == 302
+    assert transfer_awaiting_owner(referral=referral) is None
+    assert not {source for _, source in _held(northby_panel, referral)} & {police}
+    direct = direct_holdings(
+        agency=southmere.membership.agency, referral=referral, source_id=police
+    )
+    assert {category for category, _, _ in direct} >= {
+        Category.IDENTITY,
+        Category.CONCERN,
+        Category.SCREENING,
+    }
+    assert may_share_source(southmere.membership, referral, police)
+    page = sign_in("northby.officer").get(f"/referrals/{referral.pk}/").content.decode()
+    assert "Share with the new panel and end the old panel" not in page
+    with pytest.raises(ConflictError):
+        referral_transfer_confirm(actor=officer, membership=officer.membership, referral=referral)
+
+
+def test_a_case_never_transferred_asks_nothing_of_the_force(case, officer, sign_in):
+    page = sign_in("northby.officer").get(f"/referrals/{case.referral_id}/").content.decode()
+    assert "Share with the new panel" not in page
+    with pytest.raises(ConflictError):
+        referral_transfer_confirm(
+            actor=officer, membership=officer.membership, referral=case.referral
+        )
+
+
+def test_the_api_confirms_a_transfer_for_the_owning_force_only(case, chair, sign_in):
+    transfer(chair, case)
+    url = f"/api/referrals/{case.referral_id}/transfer-confirmation/"
+    assert sign_in("northby.chair").post(url).status_code == 403
+    assert sign_in("southmere.officer").post(url).status_code == 404
+    first = sign_in("northby.officer").post(url)
+    assert first.status_code == 201
+    assert first.json()["receiving_agency"]
+    assert sign_in("northby.officer").post(url).status_code == 409
