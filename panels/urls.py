@@ -1,11 +1,14 @@
 """The panel's pages: the Channel inbox and cases, meetings, and assessment and support."""
 
-from panels.web import dashboard_urls, inbox_urls, meeting_urls, support_urls
+from panels.web.cases import urls as case_urls
+from panels.web.dashboard import urls as dashboard_urls
+from panels.web.meetings import urls as meeting_urls
+from panels.web.support import urls as support_urls
 
 app_name = "panels"
 
 urlpatterns = [
-    *inbox_urls.urlpatterns,
+    *case_urls.urlpatterns,
     *meeting_urls.urlpatterns,
     *support_urls.urlpatterns,
     *dashboard_urls.urlpatterns,

@@ -42,7 +42,7 @@ from panels.services.meetings import (
     panel_action_set,
 )
 from panels.services.papers import meeting_agenda_read, papers_confirm
-from panels.web.meeting_presenters import decision_rows, open_actions, paper_case
+from panels.web.meetings.presenters import decision_rows, open_actions, paper_case
 from prevent_cases.exceptions import AccessDenied
 
 

@@ -2,7 +2,8 @@
 
 from django.urls import path
 
-from panels.web import meeting_views, papers_views
+from panels.web.meetings import papers_views
+from panels.web.meetings import views as meeting_views
 
 urlpatterns = [
     path("meetings/", meeting_views.meeting_list, name="meetings"),

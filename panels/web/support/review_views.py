@@ -14,7 +14,7 @@ from panels.selectors.cases import panel_case_get_for_user
 from panels.selectors.support import post_exit_review_for_case, post_exit_reviews_for_case
 from panels.services.post_exit import post_exit_review_record, post_exit_reviews_extend
 from panels.services.reads import panel_case_read
-from panels.web.support_forms import PostExitReviewForm
+from panels.web.support.forms import PostExitReviewForm
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.web.form_errors import add_service_errors
 from prevent_cases.web.http_errors import domain_errors_as_http

@@ -22,7 +22,7 @@ from panels.selectors.support import (
 )
 from panels.services.reads import panel_case_read
 from panels.services.support import consent_record, intervention_assign, support_plan_record
-from panels.web.support_forms import ConsentForm, InterventionForm, SupportPlanForm
+from panels.web.support.forms import ConsentForm, InterventionForm, SupportPlanForm
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.web.form_errors import add_service_errors
 from prevent_cases.web.http_errors import domain_errors_as_http

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from panels.web import dashboard_views
+from panels.web.dashboard import views as dashboard_views
 
 urlpatterns = [
     path("dashboard/", dashboard_views.dashboard, name="dashboard"),

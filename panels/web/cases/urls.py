@@ -3,7 +3,7 @@ information requests (the panel asking, a partner's queue and answers)."""
 
 from django.urls import path
 
-from panels.web import case_views, inbox_views, request_views
+from panels.web.cases import case_views, inbox_views, request_views
 
 urlpatterns = [
     path("inbox/", inbox_views.inbox, name="inbox"),

@@ -10,7 +10,7 @@ import unicodedata
 
 from fpdf import FPDF
 
-from panels.web.meeting_presenters import PaperCase, decision_rows, open_actions
+from panels.web.meetings.presenters import PaperCase, decision_rows, open_actions
 
 MARKING = "OFFICIAL-SENSITIVE"
 PLAIN = str.maketrans(

@@ -34,7 +34,7 @@ from panels.services.meetings import (
     panel_action_set,
 )
 from panels.services.papers import meeting_agenda_read, papers_confirm
-from panels.web.meeting_forms import (
+from panels.web.meetings.forms import (
     ActionForm,
     AttendanceForm,
     CloseMeetingForm,
@@ -42,7 +42,7 @@ from panels.web.meeting_forms import (
     MeetingScheduleForm,
     PapersConfirmForm,
 )
-from panels.web.meeting_presenters import decision_rows, open_actions, paper_case
+from panels.web.meetings.presenters import decision_rows, open_actions, paper_case
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.policy import handles_case_content
 from prevent_cases.web.form_errors import add_service_errors

@@ -20,7 +20,7 @@ from panels.selectors.support import (
 )
 from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
 from panels.services.reads import panel_case_read
-from panels.web.support_forms import AssessmentAgreeForm, AssessmentEntryForm
+from panels.web.support.forms import AssessmentAgreeForm, AssessmentEntryForm
 from prevent_cases.exceptions import (
     AccessDenied,
     ConflictError,

@@ -10,8 +10,8 @@ from django.utils.formats import date_format
 from panels.rules.quorum import runs_meeting
 from panels.selectors.meetings import meeting_get_for_user, panel_agencies
 from panels.services.papers import meeting_papers_produce
-from panels.web.meeting_presenters import decision_rows, open_actions, paper_case
-from panels.web.papers_pdf import papers_pdf
+from panels.web.meetings.papers_pdf import papers_pdf
+from panels.web.meetings.presenters import decision_rows, open_actions, paper_case
 from prevent_cases.exceptions import NotFound
 from prevent_cases.web.http_errors import domain_errors_as_http
 

@@ -30,7 +30,7 @@ from panels.selectors.meetings import agencies_to_add, case_agenda_items
 from panels.services.meetings import panel_member_add
 from panels.services.reads import panel_case_read
 from panels.services.requests import may_answer
-from panels.web.case_forms import CaseMemberForm
+from panels.web.cases.case_forms import CaseMemberForm
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.web.http_errors import domain_errors_as_http
 from referrals.web.presenters import person_name

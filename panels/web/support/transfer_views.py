@@ -13,7 +13,7 @@ from panels.rules.permissions import runs_case
 from panels.selectors.cases import panel_case_get_for_user
 from panels.selectors.support import transfer_areas
 from panels.services.transfer import panel_case_transfer
-from panels.web.support_forms import TransferForm
+from panels.web.support.forms import TransferForm
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.web.form_errors import add_service_errors
 from prevent_cases.web.http_errors import domain_errors_as_http

@@ -3,7 +3,8 @@ post-exit reviews and transfer, under /panels/cases/<id>/."""
 
 from django.urls import path
 
-from panels.web import assessment_views, review_views, support_views, transfer_views
+from panels.web.support import assessment_views, review_views, transfer_views
+from panels.web.support import views as support_views
 
 CASE = "cases/<uuid:case_id>/"
 

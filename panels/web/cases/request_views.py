@@ -28,12 +28,12 @@ from panels.services.requests import (
     information_request_send,
     may_answer,
 )
-from panels.web.refusal import refused
-from panels.web.request_forms import (
+from panels.web.cases.request_forms import (
     InformationRequestForm,
     RequestAnswerForm,
     add_remaining_errors,
 )
+from panels.web.refusal import refused
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.policy import ORIGINATOR_SHARING_ROLES, handles_case_content
 from prevent_cases.selectors import agencies_other_than

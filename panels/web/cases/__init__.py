@@ -1,0 +1,1 @@
+"""Pages of the Channel inbox, the panel case and information requests."""

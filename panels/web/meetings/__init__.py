@@ -1,0 +1,1 @@
+"""Pages of panel meetings: the agenda, decisions, actions and papers."""

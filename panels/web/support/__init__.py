@@ -1,0 +1,1 @@
+"""Pages of assessment, consent, the support plan, post-exit reviews and transfer."""
