@@ -5,6 +5,8 @@ lists leave it out and single fetches raise the same NotFound as for a missing i
 """
 
 import uuid
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
@@ -42,17 +44,41 @@ from referrals.services.grants import permissions_by_category
 ALL_CATEGORIES = frozenset(Category.values)
 
 
-def _live_grants(agency: Agency) -> QuerySet[ReferralGrant]:
-    now = timezone.now()
-    return ReferralGrant.objects.filter(group_id=agency.group_id).filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now)
+def live_grants() -> QuerySet[ReferralGrant]:
+    """Every grant still in force: expiry takes effect on the next read, with no job."""
+    return ReferralGrant.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
     )
+
+
+def _live_grants(agency: Agency) -> QuerySet[ReferralGrant]:
+    return live_grants().filter(group_id=agency.group_id)
+
+
+def category_of_permission() -> dict[int, str]:
+    """The category each grant permission id stands for."""
+    return {pk: category for category, pk in permissions_by_category().items()}
 
 
 def _holdings(rows) -> frozenset[Holding]:
     """(category, source, scope) for each grant row given as (permission, source, scope)."""
-    categories = {pk: category for category, pk in permissions_by_category().items()}
+    categories = category_of_permission()
     return frozenset((categories[permission], source, scope) for permission, source, scope in rows)
+
+
+def holdings_by_referral(
+    *, agency: Agency, referral_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[Holding]]:
+    """What live grants give the agency on each of these referrals, in one query."""
+    categories = category_of_permission()
+    held: dict[uuid.UUID, set[Holding]] = defaultdict(set)
+    for referral_id, permission, source, scope in (
+        _live_grants(agency)
+        .filter(content_object_id__in=list(referral_ids))
+        .values_list("content_object_id", "permission_id", "source_agency_id", "scope")
+    ):
+        held[referral_id].add((categories[permission], source, scope))
+    return {referral_id: frozenset(grants) for referral_id, grants in held.items()}
 
 
 def holdings(*, agency: Agency, referral: Referral) -> frozenset[Holding]:

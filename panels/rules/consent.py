@@ -8,24 +8,8 @@ the service reads the person's age and passes it in.
 import datetime
 
 from panels.models.vocabulary import ConsentDecision, ConsentGiver, ConsentMethod
-from referrals.rules.intake import CHILD_AGE, age_on
 
 MIN_CAPACITY_NOTE_CHARS = 20
-
-
-def is_child_on(
-    day: datetime.date,
-    *,
-    date_of_birth: datetime.date | None,
-    estimated_age: int | None,
-    recorded_as_child: bool,
-) -> bool:
-    """Under 18 on `day`: by date of birth where known, else as the referral recorded it."""
-    if date_of_birth is not None:
-        return age_on(date_of_birth, day) < CHILD_AGE
-    if estimated_age is not None:
-        return estimated_age < CHILD_AGE
-    return recorded_as_child
 
 
 def consent_errors(

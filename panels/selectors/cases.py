@@ -149,10 +149,14 @@ def panel_for_member(*, membership: Membership | None) -> Panel | None:
     )
 
 
-def next_meeting(*, panel: Panel) -> Meeting | None:
-    """The panel's next meeting not yet held: the first that starts now or later."""
+def next_meeting(*, panel: Panel, now: datetime.datetime | None = None) -> Meeting | None:
+    """The panel's next meeting not yet held (the first that starts now or later), with the
+    number of cases on its agenda as `agenda_cases`."""
     return (
-        Meeting.objects.filter(panel=panel, starts_at__gte=timezone.now(), closed_at__isnull=True)
+        Meeting.objects.filter(
+            panel=panel, starts_at__gte=now or timezone.now(), closed_at__isnull=True
+        )
+        .annotate(agenda_cases=Count("items"))
         .order_by("starts_at", "id")
         .first()
     )

@@ -24,6 +24,7 @@ from panels.models import (
 )
 from panels.models.vocabulary import ConsentDecision, RequestStatus, Stage
 from panels.rules.stages import PANEL_ROLES
+from panels.selectors.cases import next_meeting, panel_for_member
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Membership
 from prevent_cases.policy import handles_case_content
@@ -47,11 +48,7 @@ def dashboard_panel_for_user(*, membership: Membership | None) -> Panel:
             "The panel dashboard is for the Channel panel's chair and coordinators. "
             "Your role does not include running the panel."
         )
-    panel = (
-        Panel.objects.select_related("agency", "area")
-        .filter(agency_id=membership.agency_id)
-        .first()
-    )
+    panel = panel_for_member(membership=membership)
     if panel is None:
         raise AccessDenied(
             "The panel dashboard is for the Channel panel's chair and coordinators. "
@@ -83,16 +80,6 @@ def open_cases_page(*, panel: Panel, page_number: str | int | None) -> Page:
     """One page of the panel's open cases, the longest in their stage first."""
     cases = _open_cases(panel).order_by("stage_changed_at", "id")
     return Paginator(cases, OPEN_CASES_PAGE_SIZE).get_page(page_number)
-
-
-def next_meeting(*, panel: Panel, now: datetime.datetime) -> Meeting | None:
-    """The panel's next meeting not yet held, with the number of cases on its agenda."""
-    return (
-        Meeting.objects.filter(panel=panel, starts_at__gte=now, closed_at__isnull=True)
-        .annotate(agenda_cases=Count("items"))
-        .order_by("starts_at", "id")
-        .first()
-    )
 
 
 def overdue_reviews(*, panel: Panel, today: datetime.date) -> QuerySet[PanelCase]:

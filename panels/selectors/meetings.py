@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
-from django.utils import timezone
 
 from audit.vocabulary import Category
 from panels.models import (
@@ -34,11 +33,16 @@ from panels.rules.papers import PANEL_RECORD, proposed_categories
 from panels.rules.quorum import police_presence_problem, runs_meeting
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Agency, Membership, User
-from prevent_cases.policy import WHOLE_CASE, Holding, handles_case_content, sees_item
+from prevent_cases.policy import WHOLE_CASE, handles_case_content, sees_item
 from prevent_cases.roles import AgencyKind
-from referrals.models import Referral, ReferralGrant
-from referrals.selectors import ALL_CATEGORIES, VisibleReferral
-from referrals.services.grants import permissions_by_category
+from referrals.models import Referral
+from referrals.selectors import (
+    ALL_CATEGORIES,
+    VisibleReferral,
+    category_of_permission,
+    holdings_by_referral,
+    live_grants,
+)
 
 
 def _meetings() -> QuerySet[Meeting]:
@@ -200,20 +204,6 @@ def item_for_update(*, meeting: Meeting, item_id: uuid.UUID) -> AgendaItem:
     return item
 
 
-def grants_on(agency: Agency, referral_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, frozenset]:
-    """The agency's live grants on each of these referrals, in one query."""
-    categories = {pk: category for category, pk in permissions_by_category().items()}
-    now = timezone.now()
-    held: dict[uuid.UUID, set[Holding]] = defaultdict(set)
-    for referral_id, permission, source, scope in ReferralGrant.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=now),
-        group_id=agency.group_id,
-        content_object_id__in=list(referral_ids),
-    ).values_list("content_object_id", "permission_id", "source_agency_id", "scope"):
-        held[referral_id].add((categories[permission], source, scope))
-    return {referral_id: frozenset(grants) for referral_id, grants in held.items()}
-
-
 @dataclass(frozen=True)
 class Lens:
     """One agency's view of the agenda: its id and its grants on each case."""
@@ -298,9 +288,16 @@ def meeting_agenda_for_user(
         return Agenda(meeting, [], runs, papers_open, {})
     items = list(agenda_items(meeting))
     referral_ids = [item.referral_id for item in items]
-    lenses = [Lens(membership.agency_id, grants_on(membership.agency, referral_ids))]
+    lenses = [
+        Lens(
+            membership.agency_id,
+            holdings_by_referral(agency=membership.agency, referral_ids=referral_ids),
+        )
+    ]
     if for_agency is not None and for_agency.pk != membership.agency_id:
-        lenses.append(Lens(for_agency.pk, grants_on(for_agency, referral_ids)))
+        lenses.append(
+            Lens(for_agency.pk, holdings_by_referral(agency=for_agency, referral_ids=referral_ids))
+        )
     cases = [AgendaCase(item, membership, tuple(lenses)) for item in items]
     cases = [case for case in cases if case.sees_anything()]
     problems: dict[uuid.UUID, str] = {}
@@ -364,9 +361,8 @@ def _held_by_agencies(
     """(referral, agency, category, source) of live whole-case grants, in one query;
     `direct_only` keeps those given by the source itself (what the panel may pass on)."""
     by_group = {agency.group_id: agency.pk for agency in agencies if agency.group_id}
-    categories = {pk: category for category, pk in permissions_by_category().items()}
-    grants = ReferralGrant.objects.filter(
-        Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+    categories = category_of_permission()
+    grants = live_grants().filter(
         group_id__in=list(by_group),
         content_object_id__in=referral_ids,
         scope=WHOLE_CASE,

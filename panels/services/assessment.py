@@ -23,7 +23,8 @@ from panels.models import (
 from panels.models.cases import PanelCase
 from panels.models.vocabulary import Stage
 from panels.rules.frameworks import FrameworkSpec, framework_write
-from panels.rules.permissions import is_panel_member_agency, runs_case
+from panels.rules.permissions import is_panel_member_agency
+from panels.services.cases import authorise_running
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.models import Membership, User
 from prevent_cases.policy import handles_case_content, is_administrator
@@ -64,11 +65,6 @@ def assessment_framework_load(
     return framework
 
 
-def _runs(membership: Membership, panel_case: PanelCase, what: str) -> None:
-    if not runs_case(membership, panel_case):
-        raise AccessDenied(f"Only the chair or a coordinator of the case's panel may {what}.")
-
-
 def _in_assessment(panel_case: PanelCase) -> None:
     if panel_case.stage != Stage.ASSESSMENT:
         raise TransitionNotAllowed("The case is not at the needs assessment stage.")
@@ -78,7 +74,7 @@ def _in_assessment(panel_case: PanelCase) -> None:
 def assessment_start(*, actor: User, membership: Membership, panel_case: PanelCase) -> Assessment:
     """Start the case's next assessment on the newest framework in force, linked to the
     last one. One assessment is in progress at a time."""
-    _runs(membership, panel_case, "start an assessment")
+    authorise_running(membership, panel_case, "start an assessment")
     _in_assessment(panel_case)
     framework = (
         AssessmentFramework.objects.filter(valid_from__lte=timezone.localdate())
@@ -196,7 +192,7 @@ def assessment_agree(
     """The panel agrees the assessment: its own rating for every factor, a summary
     conclusion and the management plan. An agreed assessment is never changed."""
     panel_case = assessment.panel_case
-    _runs(membership, panel_case, "agree an assessment")
+    authorise_running(membership, panel_case, "agree an assessment")
     _in_assessment(panel_case)
     locked = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if locked.agreed_at is not None:

@@ -44,6 +44,13 @@ OPEN_INTERVENTION_STATUSES = (
 )
 
 
+def authorise_running(membership: Membership, panel_case: PanelCase, what: str) -> None:
+    """AccessDenied unless the member is the chair or a coordinator of the case's panel,
+    still responsible for it; `what` names the refused act in the message."""
+    if not runs_case(membership, panel_case):
+        raise AccessDenied(f"Only the chair or a coordinator of the case's panel may {what}.")
+
+
 def _say_why(text: str, field_name: str = "rationale") -> str:
     cleaned = " ".join(text.split())
     if len(cleaned) < MIN_RATIONALE_CHARS:
@@ -248,8 +255,7 @@ def panel_case_move(
     the callers (a meeting decision, a consent record, a transfer) authorise the kind of
     move, this checks that the actor runs the case's panel and that nobody changed the
     case since `version` was read."""
-    if not runs_case(membership, panel_case):
-        raise AccessDenied("Only the chair or a coordinator of the case's panel may move it.")
+    authorise_running(membership, panel_case, "move it")
     details = details or MoveDetails()
     move = move_for(panel_case.stage, event)
     today = timezone.localdate()

@@ -11,19 +11,13 @@ from audit.event_types import EventType
 from audit.record.chain import append_event, atomic_unit
 from panels.models import PanelCase, PostExitReview
 from panels.models.vocabulary import PostExitOutcome, Stage
-from panels.rules.permissions import runs_case
-from panels.services.cases import MIN_RATIONALE_CHARS, panel_case_open
+from panels.services.cases import MIN_RATIONALE_CHARS, authorise_running, panel_case_open
 from prevent_cases.dates import add_months
-from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
+from prevent_cases.exceptions import ConflictError, TransitionNotAllowed
 from prevent_cases.models import Membership, User
 from referrals.services.grants import CASE_TYPE
 
 EXTENDED_REVIEW_MONTHS = (18, 24)
-
-
-def _runs(membership: Membership, panel_case: PanelCase, what: str) -> None:
-    if not runs_case(membership, panel_case):
-        raise AccessDenied(f"Only the chair or a coordinator of the case's panel may {what}.")
 
 
 @atomic_unit
@@ -33,7 +27,7 @@ def post_exit_review_record(
     """Record a post-exit review. No further concern closes it; concern closes it and
     reopens the case at identification as a new episode, which is returned."""
     panel_case = review.panel_case
-    _runs(membership, panel_case, "record a post-exit review")
+    authorise_running(membership, panel_case, "record a post-exit review")
     errors: dict[str, list[str]] = {}
     if outcome not in PostExitOutcome.values:
         errors["outcome"] = ["Choose the outcome of the review."]
@@ -87,7 +81,7 @@ def post_exit_reviews_extend(
 ) -> list[PostExitReview]:
     """Add reviews 18 and 24 months after exit (up to two years); those already there are
     kept as they are."""
-    _runs(membership, panel_case, "extend post-exit reviews")
+    authorise_running(membership, panel_case, "extend post-exit reviews")
     if panel_case.stage != Stage.EXITED or panel_case.exited_on is None:
         raise TransitionNotAllowed("Only a case that has exited Channel has post-exit reviews.")
     have = set(

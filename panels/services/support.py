@@ -19,21 +19,22 @@ from audit.record.chain import append_event, atomic_unit
 from audit.vocabulary import Category
 from panels.models import Consent, Intervention, InterventionGoal, PanelCase, SupportPlan
 from panels.models.vocabulary import ConsentDecision, InterventionType, Stage
-from panels.rules.consent import consent_errors, is_child_on
+from panels.rules.consent import consent_errors
 from panels.rules.decisions import panel_share
-from panels.rules.permissions import runs_case
 from panels.rules.stages import SUPPORT_STAGES, StageEvent
 from panels.selectors.support import PRACTITIONER_ROLES
 from panels.services.cases import (
     IDENTITY_PURPOSE,
     MIN_RATIONALE_CHARS,
     MoveDetails,
+    authorise_running,
     panel_case_move,
     support_access_end,
 )
-from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
+from prevent_cases.exceptions import ConflictError, TransitionNotAllowed
 from prevent_cases.models import Agency, Membership, User
 from prevent_cases.policy import WHOLE_CASE
+from referrals.rules.intake import is_child_on
 from referrals.selectors import holdings
 from referrals.services.case import (
     information_source_record,
@@ -60,11 +61,6 @@ CONSENT_NOT_YET_REASON = (
 )
 SUPPORT_ENDED_REASON = "Consent to Channel support was refused or withdrawn: support has stopped."
 MIN_PLAN_CHARS = 20
-
-
-def _runs(membership: Membership, panel_case: PanelCase, what: str) -> None:
-    if not runs_case(membership, panel_case):
-        raise AccessDenied(f"Only the chair or a coordinator of the case's panel may {what}.")
 
 
 def _version_bump(panel_case: PanelCase, version: int) -> None:
@@ -118,7 +114,7 @@ def consent_record(
     """Record consent given, refused or withdrawn. A refusal or withdrawal stops support
     now: the case leaves Channel to be re-assessed on `reassess_on`, and the providers'
     access ends, in this same unit."""
-    _runs(membership, panel_case, "record consent")
+    authorise_running(membership, panel_case, "record consent")
     if panel_case.stage not in SUPPORT_STAGES:
         raise TransitionNotAllowed(
             "Consent is recorded once the panel has adopted the case and while it is open."
@@ -297,7 +293,7 @@ def intervention_assign(
     """Assign one intervention of the plan to a delivering agency (and optionally one of
     its practitioners), and give that agency the intervention, in its own scope, by the
     panel's sharing decision; and, if it does not hold it, who the person is."""
-    _runs(membership, panel_case, "assign an intervention")
+    authorise_running(membership, panel_case, "assign an intervention")
     if panel_case.stage not in (Stage.SUPPORT_PLAN, Stage.REVIEW):
         raise TransitionNotAllowed("Interventions are assigned once the assessment is agreed.")
     if plan.panel_case_id != panel_case.pk:
@@ -355,7 +351,7 @@ def support_plan_record(
 ) -> SupportPlan:
     """Record the plan the panel agreed (a changed plan is a new row; the last is in
     force), with any interventions assigned under it."""
-    _runs(membership, panel_case, "record the support plan")
+    authorise_running(membership, panel_case, "record the support plan")
     if panel_case.stage != Stage.SUPPORT_PLAN:
         raise TransitionNotAllowed("The support plan is recorded at the support plan stage.")
     errors = _plan_errors(consent_approach, consent_sought_by, consent_sought_on, support_summary)

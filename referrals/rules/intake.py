@@ -57,11 +57,29 @@ def age_on(date_of_birth: datetime.date, day: datetime.date) -> int:
     )
 
 
+def is_child_on(
+    day: datetime.date,
+    *,
+    date_of_birth: datetime.date | None,
+    estimated_age: int | None,
+    recorded_as_child: bool = False,
+) -> bool:
+    """Under 18 on `day`: by date of birth where known, else by estimated age, else as the
+    referral recorded it."""
+    if date_of_birth is not None:
+        return age_on(date_of_birth, day) < CHILD_AGE
+    if estimated_age is not None:
+        return estimated_age < CHILD_AGE
+    return recorded_as_child
+
+
 def is_child(intake: ReferralIntake) -> bool:
     """Under 18 on the day the referral was received, by date of birth or estimated age."""
-    if intake.date_of_birth:
-        return age_on(intake.date_of_birth, intake.received_on) < CHILD_AGE
-    return intake.estimated_age is not None and intake.estimated_age < CHILD_AGE
+    return is_child_on(
+        intake.received_on,
+        date_of_birth=intake.date_of_birth,
+        estimated_age=intake.estimated_age,
+    )
 
 
 def _person_errors(intake: ReferralIntake, today: datetime.date) -> dict[str, list[str]]:

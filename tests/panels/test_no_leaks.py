@@ -25,12 +25,13 @@ from pypdf import PdfReader
 from audit.vocabulary import Category
 from panels.models import Assessment, AssessmentEntry, Contribution, InterventionGoal
 from panels.rules.case_data import PANEL_REGISTRY
-from panels.selectors.meetings import grants_on, panel_agencies
+from panels.selectors.meetings import panel_agencies
 from prevent_cases.demo.accounts import demo_sign_ins
 from prevent_cases.models import Agency
 from prevent_cases.policy import WHOLE_CASE, handles_case_content, sees_item
 from prevent_cases.roles import Role
 from referrals.rules.case_data import REGISTRY
+from referrals.selectors import holdings_by_referral
 from referrals.services.case import referral_decision_revoke, referral_share
 from tests.factories import decision_input
 from tests.panels.marked_case import (
@@ -152,7 +153,8 @@ class Expectation:
         referral_ids = [marked.panel_case.referral_id, marked.not_adopted.referral_id]
         # Every agency's grants as they are now, to compare with a later expectation's.
         self._grants = {
-            agency.pk: grants_on(agency, referral_ids) for agency in Agency.objects.all()
+            agency.pk: holdings_by_referral(agency=agency, referral_ids=referral_ids)
+            for agency in Agency.objects.all()
         }
 
     def grants(self, agency: Agency) -> dict:

@@ -5,6 +5,7 @@ from django.shortcuts import render
 
 from panels.models.vocabulary import Stage
 from panels.services.dashboard_reads import panel_dashboard_read
+from panels.web.refusal import refused
 from prevent_cases.exceptions import AccessDenied
 
 
@@ -16,8 +17,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             actor=request.user, membership=request.membership, page_number=request.GET.get("page")
         )
     except AccessDenied as error:
-        return render(
-            request, "panels/dashboard_refused.html", {"reason": error.message}, status=403
+        return refused(
+            request,
+            title="You do not have permission to see the panel dashboard",
+            reason=error.message,
         )
     board = read.dashboard
     return render(
