@@ -40,6 +40,16 @@ class EventType(models.TextChoices):
     CONSENT_RECORDED = "consent.recorded", "Consent recorded"
     SUPPORT_PLAN_RECORDED = "support_plan.recorded", "Support plan recorded"
     INTERVENTION_ASSIGNED = "intervention.assigned", "Intervention assigned"
+    INTERVENTION_STATUS_CHANGED = (
+        "intervention.status_changed",
+        "Intervention accepted, declined or its status changed",
+    )
+    PROGRESS_RECORDED = "intervention.progress_recorded", "Intervention progress recorded"
+    CONCERN_REVIEWED = "intervention.concern_reviewed", "Practitioner's concern considered"
+    INTERVENTION_ACCESS_ENDED = (
+        "intervention.access_ended",
+        "Delivering agency's access to a finished intervention ended",
+    )
     POST_EXIT_REVIEW_RECORDED = "post_exit_review.recorded", "Post-exit review recorded"
     POST_EXIT_REVIEWS_EXTENDED = "post_exit_review.extended", "Post-exit reviews extended"
     REMINDER_SENT = "reminder.sent", "Reminder sent"
@@ -100,6 +110,14 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventType.INTERVENTION_ASSIGNED: frozenset(
         {"panel_case", "intervention", "delivering_agency", "type"}
     ),
+    EventType.INTERVENTION_STATUS_CHANGED: frozenset(
+        {"intervention", "event", "from_status", "to_status", "decision"}
+    ),
+    EventType.PROGRESS_RECORDED: frozenset(
+        {"intervention", "entry", "corrects", "attended", "concern", "goals"}
+    ),
+    EventType.CONCERN_REVIEWED: frozenset({"intervention", "entry"}),
+    EventType.INTERVENTION_ACCESS_ENDED: frozenset({"intervention", "agency", "decisions"}),
     EventType.POST_EXIT_REVIEW_RECORDED: frozenset({"panel_case", "review", "months", "outcome"}),
     EventType.POST_EXIT_REVIEWS_EXTENDED: frozenset({"panel_case", "months"}),
     EventType.REMINDER_SENT: frozenset({"kind", "subject", "due_on", "recipients"}),

@@ -11,3 +11,14 @@ def panel_reminders_send_task() -> int:
     from panels.services.reminders import panel_reminders_send
 
     return panel_reminders_send().total
+
+
+@shared_task(name="panels.concern_alert")
+def concern_alert_task(entry_id: str) -> int:
+    """Alert the panel's chair and coordinators to a concern a practitioner raised; safe to
+    run again: nobody is alerted twice to the same concern."""
+    import uuid
+
+    from panels.services.reminders import concern_alert_send
+
+    return concern_alert_send(uuid.UUID(entry_id))

@@ -53,6 +53,9 @@ WHOLE_CASE = ""
 ORIGINATOR_SHARING_ROLES = frozenset(
     {Role.PREVENT_OFFICER, Role.CHANNEL_COORDINATOR, Role.PANEL_CHAIR, Role.PANEL_MEMBER}
 )
+# A practitioner speaks for its agency only about the part of a case it delivers: its own
+# record of an intervention, in that intervention's scope (the progress it reports).
+PART_SHARING_ROLES = frozenset({Role.PRACTITIONER})
 # Roles that run the responsible panel and may pass on, for panel purposes, what it holds.
 PANEL_SHARING_ROLES = frozenset({Role.PANEL_CHAIR, Role.CHANNEL_COORDINATOR})
 
@@ -104,13 +107,17 @@ def may_share_information(
     originates: bool,
     runs_responsible_panel: bool,
     holds_directly: bool,
+    scope: str = WHOLE_CASE,
 ) -> bool:
-    """Whether the member may record a decision disclosing one source's information."""
+    """Whether the member may record a decision disclosing one source's information (in
+    `scope`)."""
     if not handles_case_content(membership):
         return False
-    # The originating agency, for its own information.
+    # The originating agency, for its own information; a practitioner for one part of it.
     if originates:
-        return membership.role in ORIGINATOR_SHARING_ROLES
+        return membership.role in ORIGINATOR_SHARING_ROLES or (
+            scope != WHOLE_CASE and membership.role in PART_SHARING_ROLES
+        )
     # The responsible panel's chair or coordinator, for what a live grant from the source
     # itself gave the panel, for panel purposes (onward sharing, one level deep).
     if runs_responsible_panel and holds_directly:

@@ -18,6 +18,12 @@ from panels.models.cases import (
     ReminderSent,
     StageMove,
 )
+from panels.models.delivery import (
+    ConcernReview,
+    GoalProgress,
+    InterventionStatusChange,
+    ProgressEntry,
+)
 from panels.models.meetings import AgendaItem, Meeting, MeetingAttendance
 from panels.models.support import (
     Consent,
@@ -35,17 +41,21 @@ __all__ = [
     "AssessmentEntry",
     "AssessmentFactor",
     "AssessmentFramework",
+    "ConcernReview",
     "Consent",
     "Contribution",
+    "GoalProgress",
     "InformationRequest",
     "Intervention",
     "InterventionGoal",
+    "InterventionStatusChange",
     "Meeting",
     "MeetingAttendance",
     "Panel",
     "PanelAction",
     "PanelCase",
     "PostExitReview",
+    "ProgressEntry",
     "ReminderSent",
     "StageMove",
     "SupportPlan",

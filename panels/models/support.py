@@ -100,15 +100,25 @@ class Intervention(BaseModel):
     )
     start_on = models.DateField()
     planned_sessions = models.PositiveSmallIntegerField()
+    # How often the person should be seen; with the last attended contact it sets when
+    # the next session is due, kept on the row so a practitioner's list sorts by it.
+    contact_every_days = models.PositiveSmallIntegerField(default=14)
     status = models.CharField(
         max_length=16, choices=InterventionStatus.choices, default=InterventionStatus.PLANNED
     )
+    last_contact_on = models.DateField(null=True, blank=True)
+    next_contact_due_on = models.DateField(null=True, blank=True)
+    # Every write by the delivering agency names the version it was made against; of two
+    # writes from the same version only the first stands.
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["start_on", "id"]
         indexes = [
             models.Index(fields=["delivering_agency", "status"], name="intervention_delivery"),
+            models.Index(
+                fields=["delivering_agency", "next_contact_due_on"], name="intervention_due"
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -117,6 +127,9 @@ class Intervention(BaseModel):
             ),
             models.CheckConstraint(
                 condition=Q(planned_sessions__gte=1), name="intervention_has_sessions"
+            ),
+            models.CheckConstraint(
+                condition=Q(contact_every_days__gte=1), name="intervention_contact_interval"
             ),
         ]
 

@@ -107,3 +107,34 @@ class RequestStatus(models.TextChoices):
 class PostExitOutcome(models.TextChoices):
     NO_FURTHER_CONCERN = "no_further_concern", "No further concern"
     REOPENED = "reopened", "Concern: case reopened"
+
+
+class ContactType(models.TextChoices):
+    """How a session or contact with the person took place."""
+
+    MEETING = "meeting", "Face-to-face meeting"
+    CALL = "call", "Phone or video call"
+    HOME_VISIT = "home_visit", "Home visit"
+    ONLINE = "online", "Online (messages or e-learning)"
+    OTHER = "other", "Other"
+
+
+class GoalRating(models.TextChoices):
+    """Progress against one goal of an intervention, as the practitioner judges it."""
+
+    NOT_STARTED = "not_started", "Not started"
+    SOME = "some", "Some progress"
+    GOOD = "good", "Good progress"
+    ACHIEVED = "achieved", "Achieved"
+
+
+class DeliveryEvent(models.TextChoices):
+    """What the delivering agency does to its intervention: the events of the status
+    table (panels.rules.delivery)."""
+
+    ACCEPT = "accept", "Accept the assignment"
+    DECLINE = "decline", "Decline the assignment"
+    PAUSE = "pause", "Pause"
+    RESUME = "resume", "Resume"
+    COMPLETE = "complete", "Complete"
+    WITHDRAW = "withdraw", "Withdraw"

@@ -71,6 +71,7 @@ class ReminderKind(models.TextChoices):
     REASSESSMENT = "reassessment_due", "A case stopped without consent is due for re-assessment"
     ACTION = "action_overdue", "An action the panel gave your agency is overdue"
     REQUEST = "request_overdue", "A request for information is overdue"
+    CONCERN = "concern_raised", "A practitioner has raised a concern about a Channel case"
 
 
 @dataclass(frozen=True)
@@ -352,11 +353,14 @@ def _message(kind: str, due_on: datetime.date, path: str, email: str) -> tuple:
     when = f"{due_on.day} {due_on:%B %Y}"
     what = ReminderKind(kind).label
     body = (
-        f"{what} ({'on' if kind == ReminderKind.MEETING else 'due'} {when}).\n\n"
+        f"{what} ({WHEN_WORD.get(kind, 'due')} {when}).\n\n"
         f"Sign in to the service to see it:\n{settings.SITE_URL.rstrip('/')}{path}\n\n"
         "This message holds no case details. Do not reply to it."
     )
     return (REMINDER_SUBJECT, body, settings.DEFAULT_FROM_EMAIL, [email])
+
+
+WHEN_WORD = {ReminderKind.MEETING: "on", ReminderKind.CONCERN: "raised"}
 
 
 @atomic_unit
@@ -416,3 +420,31 @@ def panel_reminders_send(*, today: datetime.date | None = None) -> ReminderRun:
         ", ".join(f"{kind.value} {count}" for kind, count in run.sent.items()),
     )
     return run
+
+
+def concern_alert_send(entry_id: uuid.UUID) -> int:
+    """Alert the chair and coordinators of the case's panel that a practitioner raised a
+    concern: once per concern and person however often it runs; return how many emails
+    went. The message holds a link to the case's interventions, never the concern."""
+    from panels.models import ProgressEntry
+
+    entry = (
+        ProgressEntry.objects.filter(pk=entry_id, concern=True)
+        .select_related("intervention__panel_case__panel")
+        .first()
+    )
+    if entry is None:
+        return 0
+    case = entry.intervention.panel_case
+    runners = _panel_runners([case.panel.agency_id])[case.panel.agency_id]
+    path = _page("panels:case", panel_case_id=case.pk)
+    reminder = Reminder(
+        kind=ReminderKind.CONCERN,
+        subject_id=entry.pk,
+        due_on=timezone.localtime(entry.created_at).date(),
+        agency_id=case.panel.agency_id,
+        target_type=CASE_TYPE,
+        target_id=case.referral_id,
+        recipients={user_id: (email, path) for user_id, email in runners},
+    )
+    return _send_batch(ReminderKind.CONCERN, [reminder]) if reminder.recipients else 0

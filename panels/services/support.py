@@ -61,6 +61,7 @@ CONSENT_NOT_YET_REASON = (
 )
 SUPPORT_ENDED_REASON = "Consent to Channel support was refused or withdrawn: support has stopped."
 MIN_PLAN_CHARS = 20
+MAX_CONTACT_DAYS = 90
 
 
 def _version_bump(panel_case: PanelCase, version: int) -> None:
@@ -76,7 +77,7 @@ def _version_bump(panel_case: PanelCase, version: int) -> None:
     panel_case.version = version + 1
 
 
-def _consent_given(panel_case: PanelCase) -> bool:
+def consent_given(panel_case: PanelCase) -> bool:
     latest = Consent.objects.filter(panel_case=panel_case).order_by("-created_at", "-id").first()
     return bool(latest and latest.decision == ConsentDecision.GIVEN)
 
@@ -195,6 +196,8 @@ class InterventionInput:
     planned_sessions: int | None
     start_on: datetime.date | None
     practitioner: User | None = None
+    # How often the person should be seen, in days.
+    contact_every_days: int | None = 14
 
 
 def _intervention_errors(panel_case: PanelCase, data: InterventionInput) -> dict:
@@ -223,6 +226,10 @@ def _intervention_errors(panel_case: PanelCase, data: InterventionInput) -> dict
         errors["planned_sessions"] = ["Plan at least one session."]
     if data.start_on is None:
         errors["start_on"] = ["Enter the date the intervention starts."]
+    if data.contact_every_days is None or not 1 <= data.contact_every_days <= MAX_CONTACT_DAYS:
+        errors["contact_every_days"] = [
+            f"Enter how often the person should be seen, from 1 to {MAX_CONTACT_DAYS} days."
+        ]
     return errors
 
 
@@ -246,7 +253,7 @@ def _share_intervention(
 ) -> None:
     referral = panel_case.referral
     agency = intervention.delivering_agency
-    consent = _consent_given(panel_case)
+    consent = consent_given(panel_case)
     referral_share(
         actor=actor,
         membership=membership,
@@ -311,6 +318,7 @@ def intervention_assign(
         practitioner=data.practitioner,
         start_on=data.start_on,
         planned_sessions=data.planned_sessions,
+        contact_every_days=data.contact_every_days,
     )
     InterventionGoal.objects.bulk_create(
         InterventionGoal(intervention=intervention, description=goal.strip(), position=n)

@@ -9,6 +9,7 @@ from prevent_cases.models import Membership
 from prevent_cases.policy import (
     ORIGINATOR_SHARING_ROLES,
     PANEL_SHARING_ROLES,
+    WHOLE_CASE,
     handles_case_content,
     may_end_decision,
     may_share_information,
@@ -34,10 +35,15 @@ def runs_responsible_panel(membership: Membership, referral: Referral) -> bool:
 
 
 def may_share_source(
-    membership: Membership | None, referral: Referral, source_id, *, sources=None
+    membership: Membership | None,
+    referral: Referral,
+    source_id,
+    *,
+    sources=None,
+    scope: str = WHOLE_CASE,
 ) -> bool:
-    """Whether the member may record decisions disclosing `source_id`'s information;
-    `sources` is `information_sources(referral)` where the caller has it already."""
+    """Whether the member may record decisions disclosing `source_id`'s information (in
+    `scope`); `sources` is `information_sources(referral)` where the caller has it already."""
     # There is nothing to share of an agency that holds no information on this case.
     sources = information_sources(referral) if sources is None else sources
     if membership is None or source_id not in sources:
@@ -50,6 +56,7 @@ def may_share_source(
         runs_responsible_panel=panel,
         holds_directly=panel
         and bool(direct_holdings(agency=membership.agency, referral=referral, source_id=source_id)),
+        scope=scope,
     )
 
 

@@ -164,8 +164,10 @@ def referral_create(*, actor: User, membership: Membership, intake: ReferralInta
     return referral
 
 
-def _authorise_sharing(membership: Membership | None, referral: Referral, source_id) -> None:
-    if not may_share_source(membership, referral, source_id):
+def _authorise_sharing(
+    membership: Membership | None, referral: Referral, source_id, scope: str
+) -> None:
+    if not may_share_source(membership, referral, source_id, scope=scope):
         raise AccessDenied(
             "You may not share this information (needs: the agency whose information it is, "
             "or the responsible panel's chair or coordinator for what the panel was given)."
@@ -187,7 +189,7 @@ def referral_share(
     """Record a decision to share or withhold one agency's information on this referral
     (by default the actor's agency's own), then update the receiver's grants."""
     source_id = source_agency_id or membership.agency_id
-    _authorise_sharing(membership, referral, source_id)
+    _authorise_sharing(membership, referral, source_id, scope)
     if supersedes is not None and not may_end(membership, supersedes, referral):
         raise AccessDenied("Only the agency that made a sharing decision may replace it.")
     return sharing_decision_record(

@@ -22,15 +22,18 @@ from panels.models import (
     AgendaItem,
     Assessment,
     AssessmentEntry,
+    ConcernReview,
     Consent,
     Contribution,
     InformationRequest,
     Intervention,
     InterventionGoal,
+    InterventionStatusChange,
     Meeting,
     PanelAction,
     PanelCase,
     PostExitReview,
+    ProgressEntry,
     StageMove,
     SupportPlan,
 )
@@ -38,18 +41,23 @@ from panels.models.vocabulary import (
     ConsentDecision,
     ConsentGiver,
     ConsentMethod,
+    ContactType,
     DecisionMethod,
+    DeliveryEvent,
     ExitOutcome,
+    GoalRating,
     InterventionType,
     NotAdoptedRoute,
     PostExitOutcome,
 )
 from panels.rules.case_data import PANEL_REGISTRY
+from panels.rules.delivery import ProgressInput
 from panels.rules.stages import StageEvent
 from panels.selectors.meetings import papers_proposal
 from panels.selectors.support import framework_factors
 from panels.services.assessment import assessment_agree, assessment_entry_record, assessment_start
 from panels.services.cases import MoveDetails, panel_case_move
+from panels.services.delivery import concern_review_record, intervention_move, progress_record
 from panels.services.meetings import (
     agenda_build,
     agenda_decision_record,
@@ -86,7 +94,7 @@ SAME_INPUT = {(AgendaItem, "decision_rationale"): (StageMove, "rationale")}
 
 # Variants of one field's marker, for rows of different sources or scopes.
 PANEL_ROW, PARTNER_ROW, NOT_ADOPTED = "", "H", "N"
-PROBATION_WORK, MENTORING_WORK = "A", "B"
+PROBATION_WORK, MENTORING_WORK, CORRECTION = "A", "B", "C"
 
 
 def _registry_fields():
@@ -217,7 +225,7 @@ def _work(agency: Agency, practitioner: User, variant: str, kind: str) -> Interv
         delivering_agency=agency,
         goals=(text(InterventionGoal, "description", variant),),
         planned_sessions=6,
-        start_on=timezone.localdate() + datetime.timedelta(days=7),
+        start_on=timezone.localdate() - datetime.timedelta(days=14),
         practitioner=practitioner,
     )
 
@@ -242,6 +250,59 @@ def _plan(chair: User, case: PanelCase, probation: User, provider: User) -> None
             _work(provider.membership.agency, provider, MENTORING_WORK, InterventionType.MENTORING),
         ],
         version=case.version,
+    )
+
+
+def _entry(work: Intervention, notes: str) -> ProgressInput:
+    """A session that raises a concern, rating every goal."""
+    return ProgressInput(
+        occurred_on=timezone.localdate() - datetime.timedelta(days=3),
+        contact_type=ContactType.MEETING,
+        attended=True,
+        duration_minutes=45,
+        notes=notes,
+        concern=True,
+        ratings={goal.pk: GoalRating.SOME for goal in work.goals.all()},
+    )
+
+
+def _deliver(chair: User, case: PanelCase, probation: User, provider: User) -> None:
+    """Each delivering agency accepts and records a session; the mentoring provider raises
+    a concern and corrects its entry, and the panel records that it considered the concern."""
+    entries = {}
+    for user, variant in ((probation, PROBATION_WORK), (provider, MENTORING_WORK)):
+        work = Intervention.objects.get(
+            panel_case=case, delivering_agency=user.membership.agency_id
+        )
+        intervention_move(
+            actor=user,
+            membership=user.membership,
+            intervention=work,
+            event=DeliveryEvent.ACCEPT,
+            reason=text(InterventionStatusChange, "reason", variant),
+            version=work.version,
+        )
+        entries[variant] = progress_record(
+            actor=user,
+            membership=user.membership,
+            intervention=work,
+            data=_entry(work, text(ProgressEntry, "notes", variant)),
+            version=work.version,
+        )
+    work = entries[MENTORING_WORK].intervention
+    progress_record(
+        actor=provider,
+        membership=provider.membership,
+        intervention=work,
+        data=_entry(work, text(ProgressEntry, "notes", CORRECTION)),
+        version=work.version,
+        corrects=entries[MENTORING_WORK],
+    )
+    concern_review_record(
+        actor=chair,
+        membership=chair.membership,
+        entry=entries[PROBATION_WORK],
+        note=text(ConcernReview, "note", PROBATION_WORK),
     )
 
 
@@ -336,6 +397,7 @@ def build_marked_case(user, agency) -> MarkedCase:
     _plan(chair, case, probation, provider)
     _consent(chair, case)
     case = _move(chair, case, StageEvent.START_SUPPORT)
+    _deliver(chair, case, probation, provider)
     present = [
         agency(f"Northby {name}")
         for name in ("Police Prevent Team", "NHS Trust", "Probation Service", "College")

@@ -23,7 +23,13 @@ from django.urls import get_resolver, reverse
 from pypdf import PdfReader
 
 from audit.vocabulary import Category
-from panels.models import Assessment, AssessmentEntry, Contribution, InterventionGoal
+from panels.models import (
+    Assessment,
+    AssessmentEntry,
+    Contribution,
+    InterventionGoal,
+    ProgressEntry,
+)
 from panels.rules.case_data import PANEL_REGISTRY
 from panels.selectors.meetings import panel_agencies
 from prevent_cases.demo.accounts import demo_sign_ins
@@ -199,6 +205,11 @@ def _ids(marked: MarkedCase, case) -> dict[str, object]:
         "action_id": marked.action.pk,
         "review_id": marked.review.pk,
         "referral_id": case.referral_id,
+        "intervention_id": marked.mentoring_work.pk,
+        "entry_id": ProgressEntry.objects.filter(intervention=marked.mentoring_work)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
