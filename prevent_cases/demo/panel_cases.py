@@ -50,8 +50,11 @@ from panels.services.requests import (
 from panels.services.support import InterventionInput, consent_record, support_plan_record
 from panels.services.transfer import panel_case_transfer
 from prevent_cases.demo.accounts import DEMO_AREAS
+from prevent_cases.demo.delivery import deliver
 from prevent_cases.models import Agency, Area, User
 
+# The demo's interventions started this long ago, so they have sessions to show.
+STARTED_DAYS_AGO = 42
 # Cases left in each area's Channel inbox, waiting for the coordinator to accept them.
 LEFT_IN_INBOX = 2
 RATIONALE = "Synthetic demo: the panel's reasons for this decision are recorded here."
@@ -214,7 +217,7 @@ def _consent(area: _Area, case: PanelCase, decision: str, **extra) -> None:
 
 def _plan(area: _Area, case: PanelCase) -> None:
     chair = area.user("chair")
-    start = timezone.localdate() + datetime.timedelta(days=7)
+    start = timezone.localdate() - datetime.timedelta(days=STARTED_DAYS_AGO)
     support_plan_record(
         actor=chair,
         membership=chair.membership,
@@ -375,6 +378,7 @@ def _seed_area(area: _Area, other_area: Area) -> int:
     _transfer(area, cases[7], other_area)
     for case in cases[8:]:
         _move(chair, case, StageEvent.CONTINUE)
+    deliver(area.users, delivering=[cases[4], *cases[9:]], silent=cases[8:9])
     new = panel_case_open(actor=coordinator, membership=coordinator.membership, referral=gathering)
     _ask(area, new, {"childrens": [Category.FAMILY]})
     _next_meeting(area)
