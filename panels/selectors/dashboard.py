@@ -1,5 +1,6 @@
 """What the chair's dashboard reads: the panel's own cases by stage and the work that is
-due or overdue on them, each section one query whatever the number of cases.
+due or overdue on them, each section one query whatever the number of cases (open
+concerns two: the panel's grants of delivering agencies' records, then the concerns).
 
 Only the chair and coordinators of a panel read it, and only for the cases that panel is
 responsible for: a case before the panel whose referral has since moved to another area's
