@@ -1,8 +1,9 @@
-"""API routes for the assessment, consent, the support plan, post-exit reviews and
-transfers of a panel case."""
+"""API routes for the assessment, consent, the support plan, post-exit reviews,
+transfers and the chronology of a panel case."""
 
 from django.urls import path
 
+from panels.api import chronology
 from panels.api import support as views
 
 CASE = "cases/<uuid:case_id>/"
@@ -31,4 +32,5 @@ urlpatterns = [
         name="post-exit-review-record",
     ),
     path(f"{CASE}transfer/", views.TransferApi.as_view(), name="transfer"),
+    path(f"{CASE}chronology/", chronology.ChronologyApi.as_view(), name="case-chronology"),
 ]

@@ -1,5 +1,6 @@
 """What the chair's dashboard reads: the panel's own cases by stage and the work that is
-due or overdue on them, each section one query whatever the number of cases.
+due or overdue on them, each section one query whatever the number of cases (open
+concerns two: the panel's grants of delivering agencies' records, then the concerns).
 
 Only the chair and coordinators of a panel read it, and only for the cases that panel is
 responsible for: a case before the panel whose referral has since moved to another area's
@@ -7,27 +8,41 @@ panel is that panel's work, not this one's.
 """
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
+from audit.vocabulary import Category
 from panels.models import (
     CLOSED_STAGES,
+    ConcernReview,
     Consent,
     InformationRequest,
+    Intervention,
     Meeting,
     Panel,
     PanelAction,
     PanelCase,
     PostExitReview,
+    ProgressEntry,
 )
-from panels.models.vocabulary import ConsentDecision, RequestStatus, Stage
+from panels.models.support import INTERVENTION_SCOPE_PREFIX
+from panels.models.vocabulary import (
+    ConsentDecision,
+    InterventionStatus,
+    RequestStatus,
+    Stage,
+)
 from panels.rules.stages import PANEL_ROLES
 from panels.selectors.cases import next_meeting, panel_for_member
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Membership
-from prevent_cases.policy import handles_case_content
+from prevent_cases.policy import WHOLE_CASE, handles_case_content
+from referrals.selectors import live_grants
+from referrals.services.grants import permissions_by_category
 
 # Open cases listed per page, longest in their stage first.
 OPEN_CASES_PAGE_SIZE = 25
@@ -155,6 +170,74 @@ def overdue_information_requests(
     )
 
 
+def interventions_without_contact(
+    *, panel: Panel, today: datetime.date, no_contact_days: int
+) -> QuerySet[Intervention]:
+    """Active interventions on the panel's open cases whose person was last seen (or, with
+    no session yet, whose intervention started) more than `no_contact_days` ago, the
+    longest without contact first. Read from the intervention's own last contact, which
+    the progress service keeps up to date, not from its entries."""
+    cutoff = today - datetime.timedelta(days=no_contact_days)
+    return (
+        Intervention.objects.filter(_own(panel, "panel_case__"), status=InterventionStatus.ACTIVE)
+        .exclude(panel_case__stage__in=CLOSED_STAGES)
+        .filter(
+            Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, start_on__lt=cutoff)
+        )
+        .select_related("panel_case", "panel_case__referral", "delivering_agency")
+        .order_by(Coalesce("last_contact_on", "start_on"), "id")
+    )
+
+
+def _delivery_reports_held(panel: Panel) -> Q:
+    """Progress entries whose delivering agency's record the panel holds by a live grant:
+    for the intervention's scope (the agency's decision when it accepted) or for the whole
+    case. One query, for the scoped grants."""
+    grants = live_grants().filter(
+        group_id=panel.agency.group_id,
+        permission_id=permissions_by_category()[Category.SUPPORT],
+        content_object__responsible_agency_id=panel.agency_id,
+    )
+    scoped: dict = {}
+    for source_id, scope in grants.filter(scope__startswith=INTERVENTION_SCOPE_PREFIX).values_list(
+        "source_agency_id", "scope"
+    ):
+        scoped.setdefault(source_id, []).append(
+            uuid.UUID(scope.removeprefix(INTERVENTION_SCOPE_PREFIX))
+        )
+    held = Q(
+        Exists(
+            grants.filter(
+                scope=WHOLE_CASE,
+                content_object_id=OuterRef("referral_id"),
+                source_agency_id=OuterRef("source_agency_id"),
+            )
+        )
+    )
+    for source_id, intervention_ids in scoped.items():
+        held |= Q(source_agency_id=source_id, intervention_id__in=intervention_ids)
+    return held
+
+
+def open_concerns(*, panel: Panel) -> QuerySet[ProgressEntry]:
+    """Concerns raised on the panel's cases that no later entry corrects and the panel has
+    not yet recorded as considered, where the panel holds the delivering agency's record,
+    the oldest first."""
+    return (
+        ProgressEntry.objects.filter(
+            _own(panel, "intervention__panel_case__"), concern=True, correction__isnull=True
+        )
+        .exclude(Exists(ConcernReview.objects.filter(entry_id=OuterRef("pk"))))
+        .filter(_delivery_reports_held(panel))
+        .select_related(
+            "intervention__panel_case",
+            "intervention__panel_case__referral",
+            "intervention__delivering_agency",
+        )
+        .order_by("occurred_on", "created_at", "id")
+    )
+
+
 @dataclass(frozen=True)
 class Section:
     """The first SECTION_LIMIT rows of one list, and whether it holds more."""
@@ -184,6 +267,9 @@ class PanelDashboard:
     without_consent: Section
     overdue_actions: Section
     overdue_requests: Section
+    no_contact_days: int
+    without_contact: Section
+    open_concerns: Section
 
     def panel_cases(self) -> list[PanelCase]:
         """Every case a row of the dashboard names, once each, in the order first shown."""
@@ -192,9 +278,16 @@ class PanelDashboard:
             cases.setdefault(case.pk, case)
         for case in [*self.reassessments.rows, *self.without_consent.rows]:
             cases.setdefault(case.pk, case)
-        for rows in (self.post_exit_reviews, self.overdue_actions, self.overdue_requests):
+        for rows in (
+            self.post_exit_reviews,
+            self.overdue_actions,
+            self.overdue_requests,
+            self.without_contact,
+        ):
             for item in rows.rows:
                 cases.setdefault(item.panel_case_id, item.panel_case)
+        for entry in self.open_concerns.rows:
+            cases.setdefault(entry.intervention.panel_case_id, entry.intervention.panel_case)
         return list(cases.values())
 
 
@@ -203,6 +296,7 @@ def panel_dashboard_for_user(
     membership: Membership | None,
     today: datetime.date,
     now: datetime.datetime,
+    no_contact_days: int,
     page_number: str | int | None = None,
 ) -> PanelDashboard:
     """The chair's dashboard for the panel the member runs; AccessDenied for anyone else."""
@@ -219,4 +313,9 @@ def panel_dashboard_for_user(
         without_consent=section(cases_without_consent(panel=panel)),
         overdue_actions=section(overdue_actions(panel=panel, today=today)),
         overdue_requests=section(overdue_information_requests(panel=panel, today=today)),
+        no_contact_days=no_contact_days,
+        without_contact=section(
+            interventions_without_contact(panel=panel, today=today, no_contact_days=no_contact_days)
+        ),
+        open_concerns=section(open_concerns(panel=panel)),
     )

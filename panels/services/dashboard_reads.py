@@ -4,6 +4,7 @@ holds that, recorded as one read of the cases listed."""
 import datetime
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.utils import timezone
 
 from audit.vocabulary import Category
@@ -31,6 +32,8 @@ class DashboardRow:
     due_on: datetime.date | None = None
     overdue: bool = False
     days_overdue: int = 0
+    # Days since something the row is listed for happened (the last contact, a concern).
+    days_since: int = 0
 
 
 @dataclass(frozen=True)
@@ -47,7 +50,13 @@ class DashboardRead:
         subject = case.referral.subject
         return f"{subject.given_names} {subject.family_name}".strip()
 
-    def _row(self, item, panel_case: PanelCase, due_on: datetime.date | None = None):
+    def _row(
+        self,
+        item,
+        panel_case: PanelCase,
+        due_on: datetime.date | None = None,
+        since: datetime.date | None = None,
+    ):
         today = self.dashboard.today
         changed = timezone.localtime(panel_case.stage_changed_at).date()
         late = due_on is not None and due_on < today
@@ -59,6 +68,7 @@ class DashboardRead:
             due_on=due_on,
             overdue=late,
             days_overdue=(today - due_on).days if late else 0,
+            days_since=(today - since).days if since else 0,
         )
 
     @property
@@ -103,6 +113,24 @@ class DashboardRead:
             for request in self.dashboard.overdue_requests.rows
         ]
 
+    @property
+    def without_contact(self) -> list[DashboardRow]:
+        return [
+            self._row(
+                intervention,
+                intervention.panel_case,
+                since=intervention.last_contact_on or intervention.start_on,
+            )
+            for intervention in self.dashboard.without_contact.rows
+        ]
+
+    @property
+    def open_concerns(self) -> list[DashboardRow]:
+        return [
+            self._row(entry, entry.intervention.panel_case, since=entry.occurred_on)
+            for entry in self.dashboard.open_concerns.rows
+        ]
+
 
 def panel_dashboard_read(
     *,
@@ -117,6 +145,7 @@ def panel_dashboard_read(
         membership=membership,
         today=today or timezone.localdate(),
         now=timezone.now(),
+        no_contact_days=settings.INTERVENTION_NO_CONTACT_DAYS,
         page_number=page_number,
     )
     panel_cases = dashboard.panel_cases()

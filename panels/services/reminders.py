@@ -437,7 +437,7 @@ def concern_alert_send(entry_id: uuid.UUID) -> int:
         return 0
     case = entry.intervention.panel_case
     runners = _panel_runners([case.panel.agency_id])[case.panel.agency_id]
-    path = _page("panels:case", panel_case_id=case.pk)
+    path = _page("panels:case-interventions", case_id=case.pk)
     reminder = Reminder(
         kind=ReminderKind.CONCERN,
         subject_id=entry.pk,

@@ -264,6 +264,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # are reminded once overdue. Each goes once per due date, so a new date is a new reminder.
 PANEL_REMINDER_MEETING_DAYS = env.int("PANEL_REMINDER_MEETING_DAYS", default=3)
 PANEL_REMINDER_REVIEW_DAYS = env.int("PANEL_REMINDER_REVIEW_DAYS", default=7)
+# An active intervention whose person has not been seen (or, with no session yet, not
+# since it started) for more than this many days is flagged to the panel.
+INTERVENTION_NO_CONTACT_DAYS = env.int("INTERVENTION_NO_CONTACT_DAYS", default=21)
 
 # Referrals unscreened after this many working days are overdue (Channel guidance: the
 # gateway assessment averages up to 5 days).

@@ -9,12 +9,16 @@ import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
 from panels.models.vocabulary import ConsentDecision, RequestStatus, Stage
+from panels.rules.stages import StageEvent
 from referrals.services.case import referral_decision_revoke
 from referrals.services.grants import CASE_TYPE
+from tests.panels import support_steps
+from tests.panels.delivery_steps import answer, record, session
 from tests.panels.stand_in_rows import (
     action_row,
     case_at_support_plan,
@@ -275,7 +279,19 @@ def test_the_list_is_recorded_as_one_read_naming_identity(sign_in, officer, chai
     assert listed == {str(first.referral_id): ["identity"], str(second.referral_id): ["identity"]}
 
 
-def _fill(officer, chair, agency, provider, count: int) -> None:
+def _delivered(officer, chair, provider):
+    """A case in review whose one intervention, for `provider`, started a week ago."""
+    case = support_steps.adopt_and_assess(chair, new_case(officer, chair))
+    start = timezone.localdate() - days(7)
+    plan = support_steps.record_plan(
+        chair, case, support_steps.intervention(provider, start_on=start)
+    )
+    support_steps.consent(chair, case)
+    support_steps.move(chair, case, StageEvent.START_SUPPORT)
+    return plan.interventions.get()
+
+
+def _fill(officer, chair, agency, provider, count: int, practitioner) -> None:
     """`count` cases, each with a row in every section of the dashboard."""
     health, college = agency("Northby NHS Trust"), agency("Northby College")
     with at(TODAY - days(40)):
@@ -285,20 +301,28 @@ def _fill(officer, chair, agency, provider, count: int) -> None:
             request_row(case, chair, college, TODAY - days(1))
             case_at_support_plan(officer, chair)
             stopped_case(officer, chair, reassess_on=TODAY + days(3))
+            # Last seen 42 days before TODAY, when the session raised a concern.
+            work = _delivered(officer, chair, provider)
+            answer(practitioner, work)
+            record(practitioner, work, session(concern=True, notes="A new contact online."))
 
 
 def test_the_query_count_does_not_grow_with_the_cases(
-    sign_in, officer, chair, agency, provider, django_assert_max_num_queries
+    sign_in, officer, chair, agency, provider, user, django_assert_max_num_queries
 ):
-    _fill(officer, chair, agency, provider, 2)
+    practitioner = user("northby.provider")
+    _fill(officer, chair, agency, provider, 2, practitioner)
     client = sign_in("northby.chair")
     dashboard(client)
     with CaptureQueriesContext(connection) as two:
         dashboard(client)
-    _fill(officer, chair, agency, provider, 6)
+    _fill(officer, chair, agency, provider, 6, practitioner)
     with django_assert_max_num_queries(len(two)):
         response = dashboard(client)
-    assert len(response.context["read"].overdue_actions) == 8
+    read = response.context["read"]
+    assert len(read.overdue_actions) == 8
+    assert len(read.without_contact) == 8
+    assert len(read.open_concerns) == 8
 
 
 def test_the_navigation_offers_the_dashboard_to_those_who_run_the_panel(sign_in):

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from panels.models.vocabulary import AgendaReason
 from panels.rules.quorum import runs_meeting
 from panels.rules.stages import PANEL_ROLES
 from panels.selectors.meetings import (
@@ -125,6 +126,11 @@ def _meeting_page(
                 "case": case,
                 "paper": paper_case(case),
                 "case_url": _case_page(item.panel_case_id),
+                "interventions_url": reverse(
+                    "panels:case-interventions", kwargs={"case_id": item.panel_case_id}
+                )
+                if item.reason == AgendaReason.REVIEW
+                else "",
                 "decided": decision_rows(case),
                 "actions": open_actions(case),
                 "problem": agenda.problems.get(item.pk, ""),

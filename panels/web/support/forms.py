@@ -16,7 +16,8 @@ from panels.models.vocabulary import (
     InterventionType,
     PostExitOutcome,
 )
-from panels.services.support import InterventionInput
+from panels.selectors.chronology import KIND_LABELS
+from panels.services.support import MAX_CONTACT_DAYS, InterventionInput
 from prevent_cases.dates import UK_DATE_FORMATS
 
 
@@ -105,6 +106,10 @@ class SupportPlanForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+# The interval when the panel names none: the service's own default.
+DEFAULT_CONTACT_EVERY_DAYS = InterventionInput.contact_every_days
+
+
 class InterventionForm(forms.Form):
     type = forms.ChoiceField(
         label="Type of intervention",
@@ -121,6 +126,18 @@ class InterventionForm(forms.Form):
     goals = _text("Goals", "One goal per line.")
     planned_sessions = forms.IntegerField(label="Planned sessions", required=False, min_value=0)
     start_on = _date("Start date")
+    contact_every_days = forms.IntegerField(
+        label="How often the person should be seen (days)",
+        help_text=(
+            f"Optional. The number of days from one session to the next, from 1 to "
+            f"{MAX_CONTACT_DAYS}. Left empty, it is {DEFAULT_CONTACT_EVERY_DAYS} days."
+        ),
+        required=False,
+        initial=DEFAULT_CONTACT_EVERY_DAYS,
+        error_messages={
+            "invalid": "Enter how often the person should be seen as a number of days, like 14."
+        },
+    )
 
     def __init__(self, *args, agencies, practitioners, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -143,7 +160,52 @@ class InterventionForm(forms.Form):
             goals=tuple(line for line in data["goals"].splitlines() if line.strip()),
             planned_sessions=data["planned_sessions"],
             start_on=data["start_on"],
+            contact_every_days=(
+                DEFAULT_CONTACT_EVERY_DAYS
+                if data["contact_every_days"] is None
+                else data["contact_every_days"]
+            ),
         )
+
+
+class ConcernReviewForm(forms.Form):
+    note = _text(
+        "Record that the panel has considered this concern",
+        "What the panel will do about it, in at least 10 characters. The delivering agency "
+        "is shown this note.",
+    )
+
+
+class ChronologyFilterForm(forms.Form):
+    """Which entries of a case's chronology to show."""
+
+    agency = forms.ChoiceField(
+        label="Agency",
+        help_text="Entries this agency made, or that are its information.",
+        required=False,
+        error_messages={"invalid_choice": "Choose an agency from the list."},
+    )
+    kind = forms.ChoiceField(
+        label="What happened",
+        choices=[("", "Everything"), *KIND_LABELS.items()],
+        required=False,
+        error_messages={"invalid_choice": "Choose what happened from the list."},
+    )
+
+    def __init__(self, *args, agencies, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.agencies = {str(agency.pk): agency for agency in agencies}
+        self.fields["agency"].choices = [("", "All agencies")] + [
+            (key, agency.name) for key, agency in self.agencies.items()
+        ]
+
+    def filters(self) -> dict:
+        """The chosen filters, as panels.selectors.chronology.Chronology.filtered takes
+        them; none until the form is valid."""
+        if not self.is_valid():
+            return {}
+        agency = self.agencies.get(self.cleaned_data["agency"])
+        return {"agency_id": agency.pk if agency else None, "kind": self.cleaned_data["kind"]}
 
 
 class PostExitReviewForm(forms.Form):
