@@ -2,6 +2,7 @@
 
 from panels.web.cases import urls as case_urls
 from panels.web.dashboard import urls as dashboard_urls
+from panels.web.delivery import urls as delivery_urls
 from panels.web.meetings import urls as meeting_urls
 from panels.web.support import urls as support_urls
 
@@ -12,4 +13,5 @@ urlpatterns = [
     *meeting_urls.urlpatterns,
     *support_urls.urlpatterns,
     *dashboard_urls.urlpatterns,
+    *delivery_urls.urlpatterns,
 ]

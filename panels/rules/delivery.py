@@ -51,9 +51,10 @@ def move_refusal(event: str, status: str) -> str:
     label = Status(status).label.lower()
     if event in ANSWERS and status != Status.PLANNED:
         return f"This intervention has already been answered: it is {label}."
+    article = "An" if label[0] in "aeiou" else "A"
     if not allowed:
-        return f"A {label} intervention cannot change status."
-    return f"A {label} intervention can only be: {', '.join(allowed)}."
+        return f"{article} {label} intervention cannot change status."
+    return f"{article} {label} intervention can only be: {', '.join(allowed)}."
 
 
 def reason_errors(reason: str) -> dict[str, list[str]]:

@@ -119,7 +119,11 @@ NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
     Role.CHANNEL_COORDINATOR: _PANEL_WORK,
     Role.PANEL_CHAIR: _PANEL_WORK,
     Role.PANEL_MEMBER: _PARTNER_WORK,
-    Role.PRACTITIONER: (*_CASE_WORK, ("panels:my-actions", "Panel actions")),
+    Role.PRACTITIONER: (
+        ("panels:my-interventions", "My interventions"),
+        *_CASE_WORK,
+        ("panels:my-actions", "Panel actions"),
+    ),
     Role.AUDITOR: (
         ("audit:decisions", "Sharing decisions"),
         ("audit:case-views", "Case views"),
@@ -134,17 +138,18 @@ PANEL_LANDING = {
     Role.CHANNEL_COORDINATOR: "panels:inbox",
     Role.PANEL_CHAIR: "panels:dashboard",
 }
+# Practitioners start from the interventions they deliver, wherever their agency is.
+ROLE_LANDING = {Role.PRACTITIONER: "panels:my-interventions"}
 
 
 def landing_page(membership) -> str:
     """The URL name of the page a member starts from after signing in: the panel's work
-    queue for its chair and coordinators (in the agency that runs an area's panel), the
-    home page for everyone else."""
-    if (
-        membership is not None
-        and membership.is_active
-        and membership.role in PANEL_LANDING
-        and membership.agency.panel_for.exists()
-    ):
+    queue for its chair and coordinators (in the agency that runs an area's panel), a
+    practitioner's interventions, the home page for everyone else."""
+    if membership is None or not membership.is_active:
+        return "home"
+    if membership.role in ROLE_LANDING:
+        return ROLE_LANDING[membership.role]
+    if membership.role in PANEL_LANDING and membership.agency.panel_for.exists():
         return PANEL_LANDING[membership.role]
     return "home"

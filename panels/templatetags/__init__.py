@@ -1,0 +1,1 @@
+"""Template tags through which pages outside the panels app show panel work."""

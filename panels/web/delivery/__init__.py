@@ -1,0 +1,1 @@
+"""Pages of the agencies delivering interventions: their list, an intervention and its forms."""
