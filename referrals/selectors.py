@@ -409,6 +409,9 @@ def dashboard_counts(*, membership: Membership | None) -> dict[str, int]:
     counts = dict(
         owned.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
     )
+    # An agency that has logged no referral (a partner, a provider) has nothing to count.
+    if not counts:
+        return {}
     counts["overdue"] = owned.filter(
         status__in=OPEN_STATUSES, screening_due_on__lt=timezone.localdate()
     ).count()
