@@ -4,13 +4,14 @@ categories and sources the viewer may be shown (audit.services.read_events)."""
 
 import uuid
 
-from audit.services.read_events import CaseShown, case_viewed_recorded
+from audit.services.read_events import CaseShown, case_viewed_recorded, cases_listed_recorded
 from audit.vocabulary import Category
 from panels.selectors.cases import (
     VisiblePanelCase,
     case_items_without_grant,
     panel_case_get_for_user,
 )
+from panels.selectors.delivery import DeliveryRow
 from prevent_cases.models import Membership, User
 from referrals.services.grants import CASE_TYPE
 
@@ -47,3 +48,29 @@ def panel_case_read(
         actor=actor, membership=membership, case_type=CASE_TYPE, shown=case_shown(case), via=via
     )
     return case
+
+
+def delivery_rows_read(
+    *, actor: User, membership: Membership, rows: list[DeliveryRow], via: str
+) -> list[DeliveryRow]:
+    """A page of the delivering agency's interventions, recorded as one list read: the
+    panel's record of each intervention and, where shown, who the person is."""
+    shown = []
+    for row in rows:
+        referral = row.intervention.referral
+        categories = {Category.SUPPORT}
+        sources = {row.intervention.source_agency_id}
+        if row.subject is not None:
+            categories.add(Category.IDENTITY)
+            sources.add(referral.owning_agency_id)
+        shown.append(
+            CaseShown(
+                case_id=referral.pk,
+                categories=frozenset(categories),
+                sources=frozenset(sources),
+            )
+        )
+    cases_listed_recorded(
+        actor=actor, membership=membership, case_type=CASE_TYPE, shown=shown, via=via
+    )
+    return rows

@@ -10,7 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from audit.models import SharingDecision
+from audit.event_types import EventType
+from audit.models import AuditEvent, SharingDecision
 from panels.models import ProgressEntry
 from panels.models.vocabulary import DeliveryEvent, GoalRating, InterventionStatus
 from panels.rules.stages import StageEvent
@@ -114,6 +115,17 @@ def test_the_provider_sees_its_own_intervention_and_nothing_of_the_other(sign_in
     assert PROBATION_GOAL not in body
     assert _name(work["case"]) in body
     assert client.get(_page(work["probation"])).status_code == 404
+
+
+def test_the_list_is_recorded_as_a_read_of_what_it_shows(sign_in, people, work):
+    """Listing names the person, so the list is recorded: which case, and that the panel's
+    support record and the police's identity information were shown."""
+    sign_in("northby.provider").get(LIST)
+
+    event = AuditEvent.objects.filter(type=EventType.CASES_LISTED).latest("seq")
+    (case,) = event.payload["cases"]
+    assert case["id"] == str(work["case"].referral_id)
+    assert case["categories"] == ["identity", "support"]
 
 
 def test_without_the_identity_share_the_person_is_not_named(sign_in, people, work):

@@ -23,7 +23,7 @@ from panels.selectors.delivery import (
     progress_entries,
     status_changes,
 )
-from panels.services.reads import panel_case_read
+from panels.services.reads import delivery_rows_read, panel_case_read
 from panels.web.delivery.presenters import entry_threads
 from panels.web.refusal import refused
 from prevent_cases.web.http_errors import domain_errors_as_http
@@ -54,10 +54,15 @@ def my_interventions(request: HttpRequest) -> HttpResponse:
         listed = in_delivery(membership=membership, mine=mine)
     page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
     shown_awaiting = awaiting[:PAGE_SIZE]
-    rows = delivery_rows(
+    rows = delivery_rows_read(
+        actor=request.user,
         membership=membership,
-        interventions=[*shown_awaiting, *page.object_list],
-        today=timezone.localdate(),
+        rows=delivery_rows(
+            membership=membership,
+            interventions=[*shown_awaiting, *page.object_list],
+            today=timezone.localdate(),
+        ),
+        via="page",
     )
     filters = {"mine": "1"} if mine else {}
     if finished:
