@@ -41,8 +41,9 @@ class AnswerForm(VersionedForm):
         error_messages={"required": "Choose whether your agency accepts the assignment."},
     )
     reason = _reason(
-        "Why can your agency not deliver it?",
-        f"At least {MIN_REASON_CHARS} characters. Only this reason is shared with the panel.",
+        "If you decline, why can your agency not deliver it?",
+        f"Only if you decline: at least {MIN_REASON_CHARS} characters. Only this reason is "
+        "shared with the panel.",
     )
 
 
