@@ -218,6 +218,12 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "panels.models.vocabulary.Attendance",
         "ConsentMethodEnum": "panels.models.vocabulary.ConsentMethod",
         "DecisionMethodEnum": "panels.models.vocabulary.DecisionMethod",
+        # The stage events kept their first name when the delivery events came.
+        "EventEnum": "panels.rules.stages.StageEvent",
+        "InterventionOutputStatusEnum": "panels.models.vocabulary.InterventionStatus",
+        "DeliveryEventEnum": "panels.models.vocabulary.DeliveryEvent",
+        "InterventionAnswerEnum": "panels.api.delivery_serializers.ANSWER_EVENTS",
+        "InterventionStatusEventEnum": "panels.api.delivery_serializers.STATUS_EVENTS",
     },
 }
 
@@ -264,6 +270,9 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # are reminded once overdue. Each goes once per due date, so a new date is a new reminder.
 PANEL_REMINDER_MEETING_DAYS = env.int("PANEL_REMINDER_MEETING_DAYS", default=3)
 PANEL_REMINDER_REVIEW_DAYS = env.int("PANEL_REMINDER_REVIEW_DAYS", default=7)
+# An active intervention whose person has not been seen for more than this many days is
+# flagged in the panel's review of the case.
+INTERVENTION_NO_CONTACT_DAYS = env.int("INTERVENTION_NO_CONTACT_DAYS", default=21)
 
 # Referrals unscreened after this many working days are overdue (Channel guidance: the
 # gateway assessment averages up to 5 days).
