@@ -1,6 +1,6 @@
 """The panel's API under /api/panels/."""
 
-from panels.api import case_urls, meeting_urls, support_urls
+from panels.api import case_urls, delivery_urls, meeting_urls, support_urls
 
 app_name = "panels-api"
 
@@ -8,4 +8,5 @@ urlpatterns = [
     *case_urls.urlpatterns,
     *meeting_urls.urlpatterns,
     *support_urls.urlpatterns,
+    *delivery_urls.urlpatterns,
 ]

@@ -170,6 +170,10 @@ class VisibleIntervention:
         )
 
 
+NO_INTERVENTION = "No intervention with that id."
+NO_ENTRY = "No progress entry with that id."
+
+
 def intervention_get_for_user(
     *, membership: Membership | None, intervention_id: uuid.UUID
 ) -> VisibleIntervention:
@@ -181,10 +185,16 @@ def intervention_get_for_user(
         .first()
     )
     if intervention is None:
-        raise NotFound("No intervention with that id.")
-    case = panel_case_get_for_user(membership=membership, panel_case_id=intervention.panel_case_id)
+        raise NotFound(NO_INTERVENTION)
+    try:
+        case = panel_case_get_for_user(
+            membership=membership, panel_case_id=intervention.panel_case_id
+        )
+    except NotFound:
+        # The same answer as for an id that does not exist, so ids cannot be probed.
+        raise NotFound(NO_INTERVENTION) from None
     if not case.sees(Category.SUPPORT, intervention.source_agency_id, intervention.scope):
-        raise NotFound("No intervention with that id.")
+        raise NotFound(NO_INTERVENTION)
     return VisibleIntervention(intervention=intervention, case=case)
 
 
@@ -249,6 +259,25 @@ def entry_get(visible: VisibleIntervention, entry_id: uuid.UUID) -> ProgressEntr
     if entry is None:
         raise NotFound("No progress entry with that id on this intervention.")
     return entry
+
+
+def entry_get_for_user(
+    *, membership: Membership | None, entry_id: uuid.UUID
+) -> tuple[VisibleIntervention, ProgressEntry]:
+    """One progress entry with its intervention, if the member may see the delivering
+    agency's record of it; NotFound, alike whether missing or hidden, otherwise."""
+    intervention_id = (
+        ProgressEntry.objects.filter(pk=entry_id).values_list("intervention_id", flat=True).first()
+    )
+    if intervention_id is not None:
+        try:
+            visible = intervention_get_for_user(
+                membership=membership, intervention_id=intervention_id
+            )
+            return visible, entry_get(visible, entry_id)
+        except NotFound:
+            pass
+    raise NotFound(NO_ENTRY)
 
 
 # --- The panel's summary of a case's interventions, for review. ---------------------------

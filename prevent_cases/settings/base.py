@@ -218,6 +218,12 @@ SPECTACULAR_SETTINGS = {
         "AttendanceStatusEnum": "panels.models.vocabulary.Attendance",
         "ConsentMethodEnum": "panels.models.vocabulary.ConsentMethod",
         "DecisionMethodEnum": "panels.models.vocabulary.DecisionMethod",
+        # The stage events kept their first name when the delivery events came.
+        "EventEnum": "panels.rules.stages.StageEvent",
+        "InterventionOutputStatusEnum": "panels.models.vocabulary.InterventionStatus",
+        "DeliveryEventEnum": "panels.models.vocabulary.DeliveryEvent",
+        "InterventionAnswerEnum": "panels.api.delivery_serializers.ANSWER_EVENTS",
+        "InterventionStatusEventEnum": "panels.api.delivery_serializers.STATUS_EVENTS",
     },
 }
 

@@ -19,9 +19,10 @@ from django.apps import apps
 from django.utils import timezone
 
 from audit.models import AuditEvent
-from panels.models import AgendaItem
+from panels.models import AgendaItem, ProgressEntry
 from panels.services.meetings import agenda_build, panel_action_set
 from prevent_cases.models import Agency, Area
+from tests.panels.delivery_steps import answer, assigned, record, session
 from tests.panels.factories import open_case
 from tests.panels.marked_case import MarkedCase, build_marked_case
 from tests.panels.meeting_factories import attend, scheduled_meeting
@@ -111,9 +112,15 @@ def marked(user, agency) -> MarkedCase:
 def live(user, agency, marked) -> dict[str, object]:
     """Ids of work still open, where a request the schema allows would be carried out: a
     new case at identification on the agenda of a meeting the police attend, with an
-    open request and an open action to the NHS trust."""
+    open request and an open action to the NHS trust; and a case in review whose mentoring
+    provider is delivering its intervention and has raised a concern."""
     officer, chair = user("northby.officer"), user("northby.chair")
     trust = agency("Northby NHS Trust")
+    (work,) = assigned(officer, chair, agency("Northby Mentoring Partnership"))
+    answer(user("northby.provider"), work)
+    entry = record(
+        user("northby.provider"), work, session(concern=True, notes="He spoke of a new group.")
+    )
     case = open_case(officer, chair, family_name="Liveperson")
     request = send_request(case, chair, trust)
     meeting = scheduled_meeting(chair)
@@ -137,6 +144,8 @@ def live(user, agency, marked) -> dict[str, object]:
         "request_id": request.pk,
         "action_id": action.pk,
         "referral_id": case.referral_id,
+        "intervention_id": work.pk,
+        "entry_id": entry.pk,
     }
 
 
@@ -152,6 +161,11 @@ def _northby_ids(marked: MarkedCase) -> dict[str, object]:
         "action_id": marked.action.pk,
         "review_id": open_review.pk,
         "referral_id": marked.panel_case.referral_id,
+        "intervention_id": marked.mentoring_work.pk,
+        "entry_id": ProgressEntry.objects.filter(intervention=marked.mentoring_work)
+        .order_by("created_at")
+        .values_list("pk", flat=True)
+        .first(),
     }
 
 
@@ -295,6 +309,8 @@ def test_the_schema_names_every_panel_operation(schema):
         "request_id",
         "action_id",
         "review_id",
+        "intervention_id",
+        "entry_id",
     }
 
 
@@ -320,10 +336,15 @@ def test_an_unrelated_agency_is_told_nothing_is_there(sign_in, schema, marked, u
 
 
 def _rightful(operation: Operation) -> str:
-    """Who may use an operation: the NHS trust answers its requests and actions, a
-    coordinator runs the meetings, the chair the rest."""
+    """Who may use an operation: the NHS trust answers its requests and actions, the
+    mentoring provider delivers its intervention, a coordinator runs the meetings, the chair
+    the rest (and ends a provider's access)."""
     if operation.template.startswith((f"{PANEL_API}requests/", f"{PANEL_API}actions/")):
         return "northby.health"
+    if operation.template.startswith(f"{PANEL_API}interventions/") and not (
+        operation.template.endswith("/access-end/")
+    ):
+        return "northby.provider"
     if operation.template.startswith(f"{PANEL_API}meetings/"):
         return "northby.coordinator"
     return "northby.chair"
