@@ -6,12 +6,15 @@ import datetime
 from django.utils import timezone
 
 from audit.record.chain import atomic_unit
+from audit.vocabulary import Category
 from panels.models import Intervention
 from panels.models.vocabulary import ContactType, DeliveryEvent, GoalRating, InterventionType
+from panels.rules.decisions import panel_share
 from panels.rules.delivery import ProgressInput
 from panels.rules.stages import StageEvent
 from panels.services.delivery import intervention_move, progress_record
 from prevent_cases.models import Agency, User
+from referrals.services.case import referral_share
 from tests.panels.factories import open_case
 from tests.panels.support_steps import adopt_and_assess, consent, intervention, move, record_plan
 
@@ -99,4 +102,23 @@ def record(
             data=data or session(),
             version=intervention.version if version is None else version,
             corrects=corrects,
+        )
+
+
+def share_with_health(people, work, *categories) -> None:
+    """The panel shares its own record of the case (by default its support information:
+    the plan and its interventions, not the providers' records of them) with the NHS trust."""
+    chair = people["chair"]
+    with atomic_unit():
+        referral_share(
+            actor=chair,
+            membership=chair.membership,
+            referral=fresh_intervention(work).panel_case.referral,
+            receiving_agency=people["health"].membership.agency,
+            data=panel_share(
+                categories or (Category.SUPPORT,),
+                purpose="Papers for the panel's review of the case",
+                justification="Health sits on the panel and reviews the case with it.",
+                consent_reason="Shared under the partners' duty to co-operate with the panel.",
+            ),
         )

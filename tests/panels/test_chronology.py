@@ -11,11 +11,15 @@ from django.urls import reverse
 from audit.record.chain import atomic_unit
 from audit.vocabulary import Category
 from panels.models import ProgressEntry
-from panels.rules.decisions import panel_share
 from panels.selectors.chronology import Kind
 from panels.services.delivery import concern_review_record
-from referrals.services.case import referral_share
-from tests.panels.delivery_steps import answer, assigned, fresh_intervention, record, session
+from tests.panels.delivery_steps import (
+    answer,
+    assigned,
+    record,
+    session,
+    share_with_health,
+)
 from tests.panels.support_steps import RATIONALE
 
 pytestmark = pytest.mark.django_db
@@ -26,19 +30,6 @@ CONCERN = "He mentioned a new online group that his cousin runs."
 CORRECTED = "Correcting the date: the session was on the Tuesday, not the Monday."
 REVIEWED = "Discussed with the police; a home visit is arranged for next week."
 PROBATION = "Probation notes of its first appointment with him."
-
-
-@pytest.fixture
-def people(user, agency):
-    return {
-        "officer": user("northby.officer"),
-        "chair": user("northby.chair"),
-        "provider": user("northby.provider"),
-        "probation": user("northby.probation"),
-        "health": user("northby.health"),
-        "provider_agency": agency("Northby Mentoring Partnership"),
-        "probation_agency": agency("Northby Probation Service"),
-    }
 
 
 def _review(chair, entry) -> None:
@@ -73,23 +64,6 @@ def page_url(work) -> str:
 
 def api_url(work) -> str:
     return f"/api/panels/cases/{work.panel_case_id}/chronology/"
-
-
-def share_panel_record(people, work, *categories) -> None:
-    chair = people["chair"]
-    with atomic_unit():
-        referral_share(
-            actor=chair,
-            membership=chair.membership,
-            referral=fresh_intervention(work).panel_case.referral,
-            receiving_agency=people["health"].membership.agency,
-            data=panel_share(
-                categories,
-                purpose="Papers for the panel's review of the case",
-                justification="Health sits on the panel and reviews the case with it.",
-                consent_reason="Shared under the partners' duty to co-operate with the panel.",
-            ),
-        )
 
 
 def test_the_chair_sees_every_part_of_the_case_in_time_order(people, sign_in, delivered):
@@ -127,7 +101,7 @@ def test_the_police_see_the_referral_and_that_the_case_moved_but_not_the_panels_
 def test_the_panels_stage_rationale_shows_to_those_given_the_panel_category(
     people, sign_in, delivered
 ):
-    share_panel_record(people, delivered, Category.SUPPORT)
+    share_with_health(people, delivered, Category.SUPPORT)
     client = sign_in("northby.health")
     before = client.get(page_url(delivered)).content.decode()
     assert "Stage: Needs assessment to Support plan" in before
@@ -137,7 +111,7 @@ def test_the_panels_stage_rationale_shows_to_those_given_the_panel_category(
     assert NOTES not in before
     assert ACCEPTED not in before
 
-    share_panel_record(people, delivered, Category.PANEL)
+    share_with_health(people, delivered, Category.PANEL)
 
     assert RATIONALE in client.get(page_url(delivered)).content.decode()
 

@@ -10,12 +10,10 @@ from django.utils import timezone
 
 from audit.models import AuditEvent, SharingDecision
 from audit.record.chain import atomic_unit
-from audit.vocabulary import Category
 from panels.models import ConcernReview, InterventionStatusChange, ProgressEntry
 from panels.models.vocabulary import DeliveryEvent, InterventionStatus
-from panels.rules.decisions import panel_share
 from panels.services.cases import IDENTITY_PURPOSE
-from referrals.services.case import referral_decision_revoke, referral_share
+from referrals.services.case import referral_decision_revoke
 from tests.panels.delivery_steps import (
     answer,
     assigned,
@@ -23,6 +21,7 @@ from tests.panels.delivery_steps import (
     ratings,
     record,
     session,
+    share_with_health,
 )
 
 pytestmark = pytest.mark.django_db
@@ -49,19 +48,6 @@ ROW_FIELDS = {
     "version",
 }
 PROGRESS_FIELDS = {"last_contact_on", "next_contact_due_on", "status_changes", "progress_entries"}
-
-
-@pytest.fixture
-def people(user, agency):
-    return {
-        "officer": user("northby.officer"),
-        "chair": user("northby.chair"),
-        "provider": user("northby.provider"),
-        "probation": user("northby.probation"),
-        "health": user("northby.health"),
-        "provider_agency": agency(PROVIDER),
-        "probation_agency": agency(PROBATION),
-    }
 
 
 @pytest.fixture
@@ -103,25 +89,6 @@ def _written() -> dict[str, int]:
         "reviews": ConcernReview.objects.count(),
         "events": AuditEvent.objects.count(),
     }
-
-
-def _share_plan_with_health(people, work) -> None:
-    """The panel gives the NHS trust its support information for the whole case: the plan
-    and its interventions, not the providers' records of them."""
-    chair = people["chair"]
-    with atomic_unit():
-        referral_share(
-            actor=chair,
-            membership=chair.membership,
-            referral=fresh_intervention(work).panel_case.referral,
-            receiving_agency=people["health"].membership.agency,
-            data=panel_share(
-                (Category.SUPPORT,),
-                purpose="Papers for the panel's review of the support plan",
-                justification="Health sits on the panel and reviews the plan with it.",
-                consent_reason="Shared under the partners' duty to co-operate with the panel.",
-            ),
-        )
 
 
 # --- The delivering agency's list -------------------------------------------------------
@@ -265,7 +232,7 @@ def test_a_member_given_the_plan_sees_the_intervention_without_the_provider_s_re
     sign_in, people, work
 ):
     record(people["provider"], work)
-    _share_plan_with_health(people, work)
+    share_with_health(people, work)
 
     shown = sign_in("northby.health").get(f"{API}interventions/{work.pk}/").json()
 
@@ -495,7 +462,7 @@ def test_the_summary_counts_progress_for_the_chair_and_not_for_a_member_given_th
     record(people["provider"], work, session(ratings=ratings(work, "good")))
     record(people["provider"], work, session(attended=False))
     concern = record(people["provider"], work, session(concern=True, notes="A new group."))
-    _share_plan_with_health(people, work)
+    share_with_health(people, work)
     url = f"{API}cases/{work.panel_case_id}/interventions/"
 
     (chair,) = sign_in("northby.chair").get(url).json()

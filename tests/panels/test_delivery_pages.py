@@ -36,18 +36,6 @@ LIST = "/panels/interventions/"
 
 
 @pytest.fixture
-def people(user, agency):
-    return {
-        "officer": user("northby.officer"),
-        "chair": user("northby.chair"),
-        "provider": user("northby.provider"),
-        "probation": user("northby.probation"),
-        "provider_agency": agency("Northby Mentoring Partnership"),
-        "probation_agency": agency("Northby Probation Service"),
-    }
-
-
-@pytest.fixture
 def work(people):
     """A case in support whose plan gives the mentoring provider one intervention (assigned
     to its practitioner) and the probation service another, each with its own goal."""

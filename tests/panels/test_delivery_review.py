@@ -10,21 +10,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from audit.record.chain import atomic_unit
-from audit.vocabulary import Category
 from panels.models import ConcernReview, Intervention
 from panels.models.vocabulary import DeliveryEvent, GoalRating
-from panels.rules.decisions import panel_share
 from panels.selectors.delivery import interventions_delivered_by
 from referrals.models import ReferralGrant
-from referrals.services.case import referral_share
 from tests.panels.delivery_steps import (
     answer,
     assigned,
-    fresh_intervention,
     ratings,
     record,
     session,
+    share_with_health,
 )
 from tests.panels.factories import open_case
 from tests.panels.support_steps import adopt_and_assess, record_plan
@@ -35,19 +31,6 @@ CONCERN = "He said an older cousin has been sending him videos from the group ag
 NOTES = "Worked on his CV together and he talked about joining the college team."
 DASHBOARD = "/panels/dashboard/"
 END_BUTTON = "End Northby Mentoring Partnership's access"
-
-
-@pytest.fixture
-def people(user, agency):
-    return {
-        "officer": user("northby.officer"),
-        "chair": user("northby.chair"),
-        "provider": user("northby.provider"),
-        "probation": user("northby.probation"),
-        "health": user("northby.health"),
-        "provider_agency": agency("Northby Mentoring Partnership"),
-        "probation_agency": agency("Northby Probation Service"),
-    }
 
 
 def page_url(work) -> str:
@@ -78,24 +61,6 @@ def delivering(people):
     return work, concern
 
 
-def give_health_the_plan(people, work) -> None:
-    """The panel shares its support information (the plan) with the NHS trust, and no more."""
-    chair = people["chair"]
-    with atomic_unit():
-        referral_share(
-            actor=chair,
-            membership=chair.membership,
-            referral=fresh_intervention(work).panel_case.referral,
-            receiving_agency=people["health"].membership.agency,
-            data=panel_share(
-                (Category.SUPPORT,),
-                purpose="Papers for the panel's review of the support plan",
-                justification="Health sits on the panel and reviews the plan with it.",
-                consent_reason="Shared under the partners' duty to co-operate with the panel.",
-            ),
-        )
-
-
 # --- The interventions page ---------------------------------------------------------
 
 
@@ -117,7 +82,7 @@ def test_the_chair_sees_sessions_progress_and_open_concerns(people, sign_in):
 
 def test_a_member_given_only_the_plan_sees_the_intervention_but_not_its_progress(people, sign_in):
     work, _ = delivering(people)
-    give_health_the_plan(people, work)
+    share_with_health(people, work)
 
     response = sign_in("northby.health").get(page_url(work))
 
@@ -210,7 +175,7 @@ def test_a_note_too_short_is_refused_and_what_was_typed_is_kept(people, sign_in)
 @pytest.mark.parametrize("username", ["northby.provider", "northby.health"])
 def test_those_who_may_see_the_case_but_do_not_run_it_may_not_record_it(people, sign_in, username):
     work, concern = delivering(people)
-    give_health_the_plan(people, work)
+    share_with_health(people, work)
     field = f"concern-{concern.pk}-note"
 
     response = sign_in(username).post(review_url(work, concern), {field: "We think it is fine."})

@@ -9,11 +9,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from audit.models import SharingDecision
-from audit.record.chain import atomic_unit
 from audit.vocabulary import Category
 from panels.models import InterventionStatusChange, ProgressEntry
 from panels.models.vocabulary import DeliveryEvent, GoalRating, InterventionStatus
-from panels.rules.decisions import panel_share
 from panels.selectors.cases import panel_case_get_for_user
 from panels.selectors.delivery import (
     in_delivery,
@@ -23,7 +21,6 @@ from panels.selectors.delivery import (
 )
 from panels.services.delivery import InterventionChanged
 from prevent_cases.exceptions import AccessDenied, NotFound, TransitionNotAllowed
-from referrals.services.case import referral_share
 from tests.panels.delivery_steps import (
     answer,
     assigned,
@@ -31,21 +28,10 @@ from tests.panels.delivery_steps import (
     ratings,
     record,
     session,
+    share_with_health,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def people(user, agency):
-    return {
-        "officer": user("northby.officer"),
-        "chair": user("northby.chair"),
-        "provider": user("northby.provider"),
-        "probation": user("northby.probation"),
-        "provider_agency": agency("Northby Mentoring Partnership"),
-        "probation_agency": agency("Northby Probation Service"),
-    }
 
 
 def test_accepting_records_the_agencys_own_decision_and_lets_the_panel_read_progress(people):
@@ -74,20 +60,7 @@ def test_a_member_given_the_plan_sees_the_intervention_but_not_the_providers_pro
     answer(people["provider"], work)
     record(people["provider"], work)
     chair, health = people["chair"], user("northby.health")
-    referral = fresh_intervention(work).panel_case.referral
-    with atomic_unit():
-        referral_share(
-            actor=chair,
-            membership=chair.membership,
-            referral=referral,
-            receiving_agency=health.membership.agency,
-            data=panel_share(
-                (Category.SUPPORT,),
-                purpose="Papers for the panel's review of the support plan",
-                justification="Health sits on the panel and reviews the plan with it.",
-                consent_reason="Shared under the partners' duty to co-operate with the panel.",
-            ),
-        )
+    share_with_health(people, work)
 
     shown = intervention_get_for_user(membership=health.membership, intervention_id=work.pk)
     case = panel_case_get_for_user(membership=health.membership, panel_case_id=work.panel_case_id)

@@ -100,6 +100,18 @@ def _attempt(
     return attempt
 
 
+def _move(request: HttpRequest, form: VersionedForm) -> Callable[[Intervention], object]:
+    """The status move the form asks for (an answer is a move too), once it is valid."""
+    return lambda intervention: intervention_move(
+        actor=request.user,
+        membership=request.membership,
+        intervention=intervention,
+        event=form.cleaned_data["event"],
+        reason=form.cleaned_data["reason"],
+        version=form.cleaned_data["version"],
+    )
+
+
 def _form_page(
     request: HttpRequest, template: str, form, attempt: Attempt | None, visible, **context
 ) -> HttpResponse:
@@ -130,14 +142,7 @@ def intervention_answer(request: HttpRequest, intervention_id: uuid.UUID) -> Htt
             request,
             form,
             visible,
-            lambda intervention: intervention_move(
-                actor=request.user,
-                membership=request.membership,
-                intervention=intervention,
-                event=form.cleaned_data["event"],
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            ),
+            _move(request, form),
         )
         if attempt.saved:
             accepted = form.cleaned_data["event"] == DeliveryEvent.ACCEPT
@@ -236,14 +241,7 @@ def intervention_status(request: HttpRequest, intervention_id: uuid.UUID) -> Htt
             request,
             form,
             visible,
-            lambda intervention: intervention_move(
-                actor=request.user,
-                membership=request.membership,
-                intervention=intervention,
-                event=form.cleaned_data["event"],
-                reason=form.cleaned_data["reason"],
-                version=form.cleaned_data["version"],
-            ),
+            _move(request, form),
         )
         if attempt.saved:
             intervention = attempt.visible.intervention
