@@ -405,16 +405,27 @@ def dashboard_counts(*, membership: Membership | None) -> dict[str, int]:
     """How many of the agency's own referrals are in each status, and how many are overdue."""
     if not handles_case_content(membership):
         return {}
-    owned = Referral.objects.filter(owning_agency_id=membership.agency_id)
-    counts = dict(
-        owned.order_by().values("status").annotate(n=Count("id")).values_list("status", "n")
+    # One pass over the agency's referrals: each status's count, and how many of each are
+    # past their screening date (overdue counts only for those still open).
+    rows = (
+        Referral.objects.filter(owning_agency_id=membership.agency_id)
+        .order_by()
+        .values("status")
+        .annotate(
+            n=Count("id"),
+            late=Count("id", filter=Q(screening_due_on__lt=timezone.localdate())),
+        )
     )
+    counts = {}
+    overdue = 0
+    for row in rows:
+        counts[row["status"]] = row["n"]
+        if row["status"] in OPEN_STATUSES:
+            overdue += row["late"]
     # An agency that has logged no referral (a partner, a provider) has nothing to count.
     if not counts:
         return {}
-    counts["overdue"] = owned.filter(
-        status__in=OPEN_STATUSES, screening_due_on__lt=timezone.localdate()
-    ).count()
+    counts["overdue"] = overdue
     return counts
 
 

@@ -1,8 +1,13 @@
 """The referral list's counts of the agency's own referrals are for agencies that log
 referrals: a provider's practitioner is not shown a block of zeros."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from referrals.models import Referral, ReferralStatus
+from referrals.selectors import dashboard_counts
 from tests.factories import make_referral
 
 pytestmark = pytest.mark.django_db
@@ -18,3 +23,18 @@ def test_the_force_sees_its_counts_and_a_provider_sees_none(sign_in, officer):
 
     assert HEADING in officer_page
     assert HEADING not in provider_page
+
+
+def test_counts_by_status_and_overdue_in_one_query(officer, django_assert_num_queries):
+    """Each status is counted, and a referral is overdue only while it is still open and
+    past its screening date; all from one query over the force's referrals."""
+    today = timezone.localdate()
+    make_referral(officer, received_on=today - datetime.timedelta(days=30))
+    make_referral(officer, received_on=today)
+    late_but_closed = make_referral(officer, received_on=today - datetime.timedelta(days=30))
+    Referral.objects.filter(pk=late_but_closed.pk).update(status=ReferralStatus.CLOSED)
+
+    with django_assert_num_queries(1):
+        counts = dashboard_counts(membership=officer.membership)
+
+    assert counts == {"received": 2, "closed": 1, "overdue": 1}
