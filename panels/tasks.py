@@ -1,5 +1,7 @@
 """Background tasks of the panels app."""
 
+import uuid
+
 from celery import shared_task
 
 
@@ -17,8 +19,6 @@ def panel_reminders_send_task() -> int:
 def concern_alert_task(entry_id: str) -> int:
     """Alert the panel's chair and coordinators to a concern a practitioner raised; safe to
     run again: nobody is alerted twice to the same concern."""
-    import uuid
-
     from panels.services.reminders import concern_alert_send
 
     return concern_alert_send(uuid.UUID(entry_id))

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from django.db.models import (
     Count,
     Exists,
-    Max,
     OuterRef,
     Prefetch,
     Q,
@@ -330,7 +329,6 @@ def intervention_summaries(
         .annotate(
             n_attended=Count("id", filter=Q(attended=True)),
             n_missed=Count("id", filter=Q(attended=False)),
-            last_seen=Max("occurred_on", filter=Q(attended=True)),
         )
     }
     concerns: dict[uuid.UUID, list[ProgressEntry]] = {}
@@ -358,7 +356,8 @@ def intervention_summaries(
         summary.missed = row.get("n_missed", 0)
         summary.open_concerns = concerns.get(intervention.pk, [])
         summary.goals = [(goal, ratings.get(goal.pk) or "") for goal in intervention.goals.all()]
-        last = row.get("last_seen")
+        # Kept on the row by every entry: the last attended contact no entry corrects.
+        last = intervention.last_contact_on
         summary.days_since_contact = (today - last).days if last else None
         since = last or intervention.start_on
         summary.no_contact_flag = (

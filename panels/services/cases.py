@@ -11,7 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from audit.event_types import EventType
@@ -185,6 +185,19 @@ def _fields_after(panel_case: PanelCase, event: str, details: MoveDetails, today
     return fields
 
 
+def support_shares(panel_case: PanelCase) -> QuerySet[SharingDecision]:
+    """The panel's live decisions giving delivering agencies their interventions, and the
+    identity it passed on with them."""
+    return SharingDecision.objects.for_case(
+        case_type=CASE_TYPE, case_id=panel_case.referral_id
+    ).filter(
+        Q(scope__startswith=INTERVENTION_SCOPE_PREFIX) | Q(purpose=IDENTITY_PURPOSE),
+        action=DecisionAction.SHARE,
+        disclosing_agency_id=panel_case.source_agency_id,
+        superseded_by__isnull=True,
+    )
+
+
 def support_access_end(
     *,
     actor: User,
@@ -197,16 +210,7 @@ def support_access_end(
     share the panel made in an intervention's scope and the identity it passed on with
     them, and close open interventions with `status`. Runs inside the caller's unit, so
     support stops and access ends together."""
-    live = (
-        SharingDecision.objects.for_case(case_type=CASE_TYPE, case_id=panel_case.referral_id)
-        .filter(
-            Q(scope__startswith=INTERVENTION_SCOPE_PREFIX) | Q(purpose=IDENTITY_PURPOSE),
-            action=DecisionAction.SHARE,
-            disclosing_agency_id=panel_case.source_agency_id,
-            superseded_by__isnull=True,
-        )
-        .select_related("receiving_agency", "source_agency")
-    )
+    live = support_shares(panel_case).select_related("receiving_agency", "source_agency")
     revoked = [
         referral_decision_revoke(
             actor=actor,

@@ -22,7 +22,7 @@ from django.utils import timezone
 from audit.event_types import EventType
 from audit.models import SharingDecision
 from audit.record.chain import append_event, atomic_unit
-from audit.vocabulary import Category, DecisionAction
+from audit.vocabulary import Category
 from panels.models import (
     ConcernReview,
     GoalProgress,
@@ -45,8 +45,9 @@ from panels.rules.delivery import (
 )
 from panels.rules.permissions import runs_case
 from panels.selectors.delivery import FINISHED_STATUSES, OPEN_STATUSES, delivers
-from panels.services.cases import IDENTITY_PURPOSE
+from panels.services.cases import support_shares
 from panels.services.support import consent_given
+from panels.tasks import concern_alert_task
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.models import Membership, User
 from prevent_cases.policy import WHOLE_CASE
@@ -276,8 +277,6 @@ def progress_record(
         },
     )
     if data.concern:
-        from panels.tasks import concern_alert_task
-
         transaction.on_commit(lambda: concern_alert_task.delay(str(entry.pk)))
     return entry
 
@@ -326,14 +325,6 @@ def access_to_end(intervention: Intervention) -> list[SharingDecision]:
     the identity passed on with it if the agency has no other open intervention on the case."""
     if intervention.status not in FINISHED_STATUSES:
         return []
-    live = SharingDecision.objects.for_case(
-        case_type=CASE_TYPE, case_id=intervention.referral_id
-    ).filter(
-        action=DecisionAction.SHARE,
-        disclosing_agency_id=intervention.source_agency_id,
-        receiving_agency_id=intervention.delivering_agency_id,
-        superseded_by__isnull=True,
-    )
     other_open = (
         Intervention.objects.filter(
             panel_case_id=intervention.panel_case_id,
@@ -343,12 +334,13 @@ def access_to_end(intervention: Intervention) -> list[SharingDecision]:
         .exclude(pk=intervention.pk)
         .exists()
     )
+    # The identity share is the one whole-case support share the panel makes.
     scopes = [intervention.scope] if other_open else [intervention.scope, WHOLE_CASE]
-    return [
-        decision
-        for decision in live.filter(scope__in=scopes)
-        if decision.scope == intervention.scope or decision.purpose == IDENTITY_PURPOSE
-    ]
+    return list(
+        support_shares(intervention.panel_case).filter(
+            receiving_agency_id=intervention.delivering_agency_id, scope__in=scopes
+        )
+    )
 
 
 @atomic_unit

@@ -36,6 +36,7 @@ from panels.models import (
     PanelAction,
     PanelCase,
     PostExitReview,
+    ProgressEntry,
     ReminderSent,
 )
 from panels.models.vocabulary import RequestStatus
@@ -426,8 +427,6 @@ def concern_alert_send(entry_id: uuid.UUID) -> int:
     """Alert the chair and coordinators of the case's panel that a practitioner raised a
     concern: once per concern and person however often it runs; return how many emails
     went. The message holds a link to the case's interventions, never the concern."""
-    from panels.models import ProgressEntry
-
     entry = (
         ProgressEntry.objects.filter(pk=entry_id, concern=True)
         .select_related("intervention__panel_case__panel")
