@@ -25,6 +25,11 @@ from audit.record.canonical import (
     event_hash_from_text,
 )
 from audit.record.checkpoints import CheckpointStatement, known_public_keys, signature_is_valid
+from audit.record.decision_text import (
+    DECISION_EVENTS_SQL,
+    DECISIONS_SQL,
+    decision_hash_from_text,
+)
 from audit.record.records import (
     DECISION_COLUMNS,
     REVIEW_COLUMNS,
@@ -134,14 +139,37 @@ def _stream(queryset) -> Iterator[tuple[Any, ...]]:
     return queryset.iterator(chunk_size=CHUNK_SIZE)
 
 
-def _recording_events(event_type: str, target_type: str) -> Iterator[tuple[Any, ...]]:
-    """(target id, seq, payload) of the events of one type about one kind of record, sorted
-    as the records are, by id."""
-    return _stream(
+def _recording_events(
+    event_type: str, target_type: str, hash_key: str
+) -> Iterator[tuple[Any, Any, Any]]:
+    """(target id, seq, the hash its payload carries) of the events of one type about one
+    kind of record, sorted as the records are, by id."""
+    events = (
         AuditEvent.objects.filter(type=event_type, target_type=target_type)
         .order_by("target_id", "seq")
         .values_list("target_id", "seq", "payload")
     )
+    for target_id, seq, payload in _stream(events):
+        yield target_id, seq, payload.get(hash_key) if isinstance(payload, dict) else None
+
+
+@contextmanager
+def _decisions_as_text() -> Iterator[tuple[Iterable[tuple[Any, ...]], Iterable[tuple]]]:
+    """Decisions and their events read as text through two server-side cursors
+    (PostgreSQL), both sorted by the decision's id."""
+    connection.ensure_connection()
+    with (
+        transaction.atomic(),
+        connection.connection.cursor(name="audit_verify_decisions") as decisions,
+        connection.connection.cursor(name="audit_verify_decision_events") as events,
+    ):
+        decisions.itersize = events.itersize = CHUNK_SIZE
+        decisions.execute(DECISIONS_SQL)
+        events.execute(
+            DECISION_EVENTS_SQL,
+            ("decision_hash", EventType.SHARING_DECISION_RECORDED, "sharing_decision"),
+        )
+        yield decisions, events
 
 
 def _match(
@@ -150,11 +178,11 @@ def _match(
     events: Iterable[tuple[Any, ...]],
     *,
     what: str,
-    hash_key: str,
     hash_of: Callable[[tuple[Any, ...]], str],
 ) -> int:
-    """Merge records (id first) with their events, both sorted by id: every record has
-    exactly one event, whose payload carries the record's hash, and every event its record.
+    """Merge records (id first) with their events (id, seq, the hash carried), both sorted
+    by id: every record has exactly one event carrying the record's hash, and every event
+    its record.
     Returns how many records were matched."""
     matched = 0
     event_iter = iter(events)
@@ -167,7 +195,7 @@ def _match(
         if pending is None or pending[0] != record_id:
             report.findings.append(Finding(None, f"{what} {record_id} has no audit event"))
             continue
-        if pending[2].get(hash_key) != hash_of(values):
+        if pending[2] != hash_of(values):
             report.findings.append(
                 Finding(pending[1], f"{what} {record_id} was altered after it was recorded")
             )
@@ -184,12 +212,17 @@ def _match(
 
 def _check_decisions(report: VerificationReport) -> None:
     """Every decision row has exactly one event whose payload carries the row's hash."""
+    if connection.vendor == "postgresql":
+        with _decisions_as_text() as (decisions, events):
+            report.decisions = _match(
+                report, decisions, events, what="decision", hash_of=decision_hash_from_text
+            )
+        return
     report.decisions = _match(
         report,
         _stream(SharingDecision.objects.order_by("id").values_list(*DECISION_COLUMNS)),
-        _recording_events(EventType.SHARING_DECISION_RECORDED, "sharing_decision"),
+        _recording_events(EventType.SHARING_DECISION_RECORDED, "sharing_decision", "decision_hash"),
         what="decision",
-        hash_key="decision_hash",
         hash_of=decision_hash_from_values,
     )
 
@@ -228,9 +261,8 @@ def _check_reviews(report: VerificationReport) -> None:
             .order_by("id")
             .values_list(*REVIEW_COLUMNS)
         ),
-        _recording_events(EventType.DECISION_REVIEWED, "decision_review"),
+        _recording_events(EventType.DECISION_REVIEWED, "decision_review", "review_hash"),
         what="review",
-        hash_key="review_hash",
         hash_of=review_hash_from_values,
     )
     _check_earlier_reviews(report)
@@ -248,9 +280,8 @@ def _check_runs(report: VerificationReport) -> None:
             .order_by("id")
             .values_list(*RUN_RESULT_COLUMNS)
         ),
-        _recording_events(EventType.VERIFICATION_RUN_FINISHED, "verification_run"),
+        _recording_events(EventType.VERIFICATION_RUN_FINISHED, "verification_run", "result_hash"),
         what="verification run",
-        hash_key="result_hash",
         hash_of=run_result_hash_from_values,
     )
     report.earlier_runs = finished.filter(canonical_version__isnull=True).count()

@@ -32,7 +32,7 @@ CATEGORY_SETS = (
     ("identity", "concern"),
     ("identity",),
     ("concern", "screening"),
-    ("identity", "concern", "assessment"),
+    ("identity", "concern", "family"),
 )
 # How long a writer waits for the others to be ready before giving up on the run.
 START_TIMEOUT_SECONDS = 120
