@@ -5,6 +5,9 @@ from audit.web.sign_in_views import sign_in, sign_out
 from prevent_cases.admin import admin_site
 from prevent_cases.web.views import healthz, home
 
+# A path under /api/ that no view matches answers the API's JSON error, not the page.
+handler404 = "prevent_cases.api.errors.not_found"
+
 urlpatterns = [
     path("", home, name="home"),
     path("healthz", healthz, name="healthz"),

@@ -49,6 +49,7 @@ from panels.services.requests import (
     information_request_answer_withhold,
     information_request_send,
 )
+from prevent_cases.api.schema import CONFLICT
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.policy import ORIGINATOR_SHARING_ROLES, handles_case_content
 from prevent_cases.selectors import agency_get
@@ -117,7 +118,7 @@ class ChannelInboxApi(APIView):
 
 
 class ChannelInboxAcceptApi(APIView):
-    @extend_schema(request=None, responses={201: PanelCaseOutput})
+    @extend_schema(request=None, responses={201: PanelCaseOutput, **CONFLICT})
     def post(self, request: Request, referral_id) -> Response:
         """Accept a referral from the inbox: it becomes a case before the panel."""
         membership = request.membership
@@ -188,7 +189,9 @@ class PanelCaseRequestsApi(APIView):
             ]
         )
 
-    @extend_schema(request=InformationRequestInput, responses={201: InformationRequestOutput})
+    @extend_schema(
+        request=InformationRequestInput, responses={201: InformationRequestOutput, **CONFLICT}
+    )
     def post(self, request: Request, panel_case_id) -> Response:
         """Ask a partner agency for what it holds (the case panel's chair or coordinator)."""
         membership = request.membership
@@ -238,7 +241,7 @@ class AddressedRequestListApi(APIView):
 
 
 class RequestShareApi(APIView):
-    @extend_schema(request=RequestShareInput, responses={201: SharingDecisionOutput})
+    @extend_schema(request=RequestShareInput, responses={201: SharingDecisionOutput, **CONFLICT})
     def post(self, request: Request, request_id) -> Response:
         """Answer a request by sharing what the caller's agency holds, with its decision."""
         membership = request.membership
@@ -257,7 +260,7 @@ class RequestShareApi(APIView):
 
 
 class RequestWithholdApi(APIView):
-    @extend_schema(request=RequestWithholdInput, responses={201: SharingDecisionOutput})
+    @extend_schema(request=RequestWithholdInput, responses={201: SharingDecisionOutput, **CONFLICT})
     def post(self, request: Request, request_id) -> Response:
         """Answer a request by withholding, with the reasons (the justification)."""
         membership = request.membership

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
@@ -59,6 +59,7 @@ from panels.services.delivery import (
     progress_record,
 )
 from panels.services.reads import panel_case_read
+from prevent_cases.api.schema import CONFLICT
 from prevent_cases.exceptions import AccessDenied, NotFound
 from referrals.services.reads import referrals_read
 
@@ -200,11 +201,20 @@ def _moved(request: Request, intervention_id, payload_class) -> Response:
     )
 
 
-CONFLICT = {409: InterventionConflictOutput}
+# A write from an older version is told what changed since; a move the intervention's
+# status does not allow is the plain conflict, without those fields.
+VERSION_CONFLICT = {
+    409: OpenApiResponse(
+        InterventionConflictOutput,
+        description="Someone else changed the intervention since `version` (`conflict`, with "
+        "`current_version` and `changes_since`), or its status does not allow this "
+        "(`transition_not_allowed`).",
+    )
+}
 
 
 class InterventionAnswerApi(APIView):
-    @extend_schema(request=AnswerInput, responses={201: StatusMovedOutput, **CONFLICT})
+    @extend_schema(request=AnswerInput, responses={201: StatusMovedOutput, **VERSION_CONFLICT})
     def post(self, request: Request, intervention_id) -> Response:
         """Accept or decline the panel's assignment (a practitioner of the delivering
         agency). Accepting shares the agency's record of this intervention with the panel;
@@ -213,7 +223,7 @@ class InterventionAnswerApi(APIView):
 
 
 class InterventionStatusApi(APIView):
-    @extend_schema(request=StatusMoveInput, responses={201: StatusMovedOutput, **CONFLICT})
+    @extend_schema(request=StatusMoveInput, responses={201: StatusMovedOutput, **VERSION_CONFLICT})
     def post(self, request: Request, intervention_id) -> Response:
         """Pause, resume, complete or withdraw an accepted intervention, with the reason
         (a practitioner of the delivering agency)."""
@@ -221,7 +231,9 @@ class InterventionStatusApi(APIView):
 
 
 class ProgressRecordApi(APIView):
-    @extend_schema(request=ProgressEntryInput, responses={201: ProgressRecordedOutput, **CONFLICT})
+    @extend_schema(
+        request=ProgressEntryInput, responses={201: ProgressRecordedOutput, **VERSION_CONFLICT}
+    )
     def post(self, request: Request, intervention_id) -> Response:
         """Record a session or contact with progress against the goals and any concern, or
         with `corrects` a correction of an earlier entry (a practitioner of the delivering
@@ -257,7 +269,7 @@ class ProgressRecordApi(APIView):
 
 
 class InterventionAccessEndApi(APIView):
-    @extend_schema(request=None, responses=AccessEndedOutput)
+    @extend_schema(request=None, responses={200: AccessEndedOutput, **CONFLICT})
     def post(self, request: Request, intervention_id) -> Response:
         """End the delivering agency's access to a declined, completed or withdrawn
         intervention (the panel's chair or coordinator)."""
@@ -287,7 +299,9 @@ class CaseInterventionsApi(APIView):
 
 
 class ConcernReviewApi(APIView):
-    @extend_schema(request=ConcernReviewInput, responses={201: ConcernReviewRecordedOutput})
+    @extend_schema(
+        request=ConcernReviewInput, responses={201: ConcernReviewRecordedOutput, **CONFLICT}
+    )
     def post(self, request: Request, entry_id) -> Response:
         """Record that the panel has considered a concern and what it will do (the case
         panel's chair or coordinator)."""

@@ -248,8 +248,12 @@ class InterventionConflictOutput(serializers.Serializer):
 
     code = serializers.CharField()
     detail = serializers.CharField()
-    current_version = serializers.IntegerField()
-    changes_since = ChangesSinceOutput()
+    current_version = serializers.IntegerField(
+        required=False, help_text="Only for `conflict`: the version to send again with."
+    )
+    changes_since = ChangesSinceOutput(
+        required=False, help_text="Only for `conflict`: what others recorded since `version`."
+    )
 
 
 class InterventionListQuery(serializers.Serializer):

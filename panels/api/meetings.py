@@ -43,6 +43,7 @@ from panels.services.meetings import (
 )
 from panels.services.papers import meeting_agenda_read, papers_confirm
 from panels.web.meetings.presenters import decision_rows, open_actions, paper_case
+from prevent_cases.api.schema import CONFLICT
 from prevent_cases.exceptions import AccessDenied
 
 
@@ -104,7 +105,9 @@ class MeetingDetailApi(APIView):
 
 
 class MeetingAttendanceApi(APIView):
-    @extend_schema(request=AttendanceInput, responses=AttendanceOutput(many=True))
+    @extend_schema(
+        request=AttendanceInput, responses={200: AttendanceOutput(many=True), **CONFLICT}
+    )
     def put(self, request: Request, meeting_id) -> Response:
         """Record the meeting's attendance as a whole."""
         meeting = meeting_get_for_user(membership=request.membership, meeting_id=meeting_id)
@@ -123,7 +126,7 @@ class MeetingAttendanceApi(APIView):
 
 
 class MeetingAgendaApi(APIView):
-    @extend_schema(request=None, responses=MeetingDetailOutput)
+    @extend_schema(request=None, responses={200: MeetingDetailOutput, **CONFLICT})
     def post(self, request: Request, meeting_id) -> Response:
         """Add the cases due at this meeting to its agenda."""
         meeting = meeting_get_for_user(membership=request.membership, meeting_id=meeting_id)
@@ -140,7 +143,7 @@ class MeetingPapersApi(APIView):
             raise AccessDenied("Only the chair or a coordinator of the panel sees the proposal.")
         return Response(ProposedShareOutput(papers_proposal(meeting=meeting), many=True).data)
 
-    @extend_schema(request=PapersConfirmInput, responses={201: PapersConfirmOutput})
+    @extend_schema(request=PapersConfirmInput, responses={201: PapersConfirmOutput, **CONFLICT})
     def post(self, request: Request, meeting_id) -> Response:
         """Confirm the proposal's rows named in `selections` as sharing decisions."""
         meeting = meeting_get_for_user(membership=request.membership, meeting_id=meeting_id)
@@ -161,7 +164,7 @@ class MeetingPapersApi(APIView):
 
 
 class AgendaDecisionApi(APIView):
-    @extend_schema(request=DecisionInput, responses={201: MeetingDetailOutput})
+    @extend_schema(request=DecisionInput, responses={201: MeetingDetailOutput, **CONFLICT})
     def post(self, request: Request, meeting_id, item_id) -> Response:
         """Record the panel's decision on one agenda case (chair or coordinator)."""
         meeting = meeting_get_for_user(membership=request.membership, meeting_id=meeting_id)
@@ -193,7 +196,7 @@ class AgendaDecisionApi(APIView):
 
 
 class AgendaActionApi(APIView):
-    @extend_schema(request=ActionInput, responses={201: ActionOutput})
+    @extend_schema(request=ActionInput, responses={201: ActionOutput, **CONFLICT})
     def post(self, request: Request, meeting_id, item_id) -> Response:
         """Give an agency on the panel for this case an action, by a date."""
         meeting = meeting_get_for_user(membership=request.membership, meeting_id=meeting_id)
@@ -226,7 +229,7 @@ class MyActionsApi(APIView):
 
 
 class ActionDoneApi(APIView):
-    @extend_schema(request=None, responses=ActionOutput)
+    @extend_schema(request=None, responses={200: ActionOutput, **CONFLICT})
     def post(self, request: Request, action_id) -> Response:
         """Mark an action given to the caller's agency done."""
         action = action_get_for_user(membership=request.membership, action_id=action_id)

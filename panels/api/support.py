@@ -52,6 +52,7 @@ from panels.services.support import (
     support_plan_record,
 )
 from panels.services.transfer import panel_case_transfer
+from prevent_cases.api.schema import CONFLICT
 from prevent_cases.exceptions import ConflictError
 from prevent_cases.selectors import agency_get
 
@@ -88,7 +89,7 @@ class AssessmentApi(APIView):
 
 
 class AssessmentStartApi(APIView):
-    @extend_schema(request=None, responses={201: AssessmentOutput})
+    @extend_schema(request=None, responses={201: AssessmentOutput, **CONFLICT})
     def post(self, request: Request, case_id) -> Response:
         """Start the case's next assessment on the framework in force (chair, coordinator)."""
         case = _case(request, case_id)
@@ -106,7 +107,7 @@ def _draft(case):
 
 
 class AssessmentEntryApi(APIView):
-    @extend_schema(request=AssessmentEntryInput, responses={201: AssessmentEntryOutput})
+    @extend_schema(request=AssessmentEntryInput, responses={201: AssessmentEntryOutput, **CONFLICT})
     def post(self, request: Request, case_id) -> Response:
         """Record the caller's agency's own rating and evidence for one factor."""
         case = _case(request, case_id)
@@ -122,7 +123,7 @@ class AssessmentEntryApi(APIView):
 
 
 class AssessmentAgreeApi(APIView):
-    @extend_schema(request=AssessmentAgreeInput, responses=AssessmentOutput)
+    @extend_schema(request=AssessmentAgreeInput, responses={200: AssessmentOutput, **CONFLICT})
     def post(self, request: Request, case_id) -> Response:
         """Agree the assessment in progress: the panel's ratings, summary and plan."""
         case = _case(request, case_id)
@@ -144,7 +145,7 @@ class ConsentApi(APIView):
         case = _read(request, case_id)
         return Response(ConsentOutput(consents_for_case(case=case), many=True).data)
 
-    @extend_schema(request=ConsentInput, responses={201: ConsentOutput})
+    @extend_schema(request=ConsentInput, responses={201: ConsentOutput, **CONFLICT})
     def post(self, request: Request, case_id) -> Response:
         """Record consent given, refused or withdrawn (chair, coordinator). A refusal or
         withdrawal stops support and ends providers' access at once."""
@@ -175,7 +176,7 @@ class SupportPlanApi(APIView):
             ).data
         )
 
-    @extend_schema(request=PlanInput, responses={201: SupportOutput})
+    @extend_schema(request=PlanInput, responses={201: SupportOutput, **CONFLICT})
     def post(self, request: Request, case_id) -> Response:
         """Record the support plan with any interventions (chair, coordinator)."""
         case = _case(request, case_id)
@@ -203,7 +204,9 @@ class SupportPlanApi(APIView):
 
 
 class InterventionAssignApi(APIView):
-    @extend_schema(request=InterventionInputSerializer, responses={201: InterventionOutput})
+    @extend_schema(
+        request=InterventionInputSerializer, responses={201: InterventionOutput, **CONFLICT}
+    )
     def post(self, request: Request, case_id) -> Response:
         """Assign one more intervention under the plan in force (chair, coordinator)."""
         case = _case(request, case_id)
@@ -231,7 +234,9 @@ class PostExitReviewsApi(APIView):
 
 
 class PostExitReviewRecordApi(APIView):
-    @extend_schema(request=PostExitReviewInput, responses=PostExitReviewRecordedOutput)
+    @extend_schema(
+        request=PostExitReviewInput, responses={200: PostExitReviewRecordedOutput, **CONFLICT}
+    )
     def post(self, request: Request, case_id, review_id) -> Response:
         """Record a post-exit review; concern reopens the case as a new episode."""
         case = _case(request, case_id)
@@ -252,7 +257,7 @@ class PostExitReviewRecordApi(APIView):
 
 
 class PostExitReviewsExtendApi(APIView):
-    @extend_schema(request=None, responses={201: PostExitReviewOutput(many=True)})
+    @extend_schema(request=None, responses={201: PostExitReviewOutput(many=True), **CONFLICT})
     def post(self, request: Request, case_id) -> Response:
         """Add reviews 18 and 24 months after exit (chair, coordinator)."""
         case = _case(request, case_id)
@@ -263,7 +268,7 @@ class PostExitReviewsExtendApi(APIView):
 
 
 class TransferApi(APIView):
-    @extend_schema(request=TransferInput, responses={201: TransferOutput})
+    @extend_schema(request=TransferInput, responses={201: TransferOutput, **CONFLICT})
     def post(self, request: Request, case_id) -> Response:
         """Transfer the case to another area's panel (the responsible panel's chair or
         coordinator), sharing with it what the panel may pass on."""

@@ -6,7 +6,8 @@ only for validation failures. A case the caller may not see is a 404 like a miss
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -28,7 +29,12 @@ DOMAIN_STATUS = {
 
 
 def _domain_response(error: DomainError) -> Response:
-    code = DOMAIN_STATUS.get(type(error), status.HTTP_400_BAD_REQUEST)
+    # By the nearest listed ancestor, so a subclass (a ConflictError that carries more)
+    # keeps its family's status.
+    code = next(
+        (DOMAIN_STATUS[kind] for kind in type(error).__mro__ if kind in DOMAIN_STATUS),
+        status.HTTP_400_BAD_REQUEST,
+    )
     return Response({"code": error.code, "detail": error.message}, status=code)
 
 
@@ -66,3 +72,11 @@ def api_exception_handler(error: Exception, context: dict) -> Response | None:
         detail = response.data.get("detail", "") if isinstance(response.data, dict) else ""
         response.data = {"code": getattr(detail, "code", "error"), "detail": str(detail)}
     return response
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 for a URL no view matched (an API path with a malformed id, say): the
+    API's JSON error under /api/, the page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+    return page_not_found(request, exception)

@@ -1,5 +1,6 @@
-"""API output shared by every app: how an agency or area is named in a response."""
+"""API output shared by every app: how an agency or area is named, and the error bodies."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
@@ -8,3 +9,35 @@ class NamedRefOutput(serializers.Serializer):
 
     id = serializers.UUIDField()
     name = serializers.CharField()
+
+
+class ErrorOutput(serializers.Serializer):
+    """The body of every error the API answers (see prevent_cases.api.errors)."""
+
+    code = serializers.CharField(help_text="Stable, for programs: e.g. `not_found`, `conflict`.")
+    detail = serializers.CharField(help_text="What went wrong, for people.")
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "description": "Each field in error with its messages; `non_field_errors` for the "
+        "request as a whole. A field of nested input holds the errors of its items instead.",
+        "additionalProperties": {
+            "oneOf": [
+                {"type": "array", "items": {"oneOf": [{"type": "string"}, {"type": "object"}]}},
+                {"type": "object"},
+            ]
+        },
+    }
+)
+class FieldErrorsField(serializers.DictField):
+    pass
+
+
+class InvalidRequestOutput(ErrorOutput):
+    """A request the API could not accept as sent: nothing was recorded."""
+
+    errors = FieldErrorsField(
+        required=False, help_text="Present for invalid input; absent when the body is not JSON."
+    )

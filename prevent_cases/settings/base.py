@@ -201,7 +201,7 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
         "prevent_cases.api.permissions.HasActiveMembership",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "prevent_cases.api.schema.ErrorResponsesSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "EXCEPTION_HANDLER": "prevent_cases.api.errors.api_exception_handler",
     "DEFAULT_PAGINATION_CLASS": "prevent_cases.api.pagination.NewestFirstCursorPagination",

@@ -27,7 +27,18 @@ FIELD_OVERRIDES = {
 def _category_output(model, category: str) -> type[serializers.ModelSerializer]:
     """A read-only serializer of the fields the case-data registry puts in `category`."""
     names = fields_of(model, category)
-    meta = type("Meta", (), {"model": model, "fields": names, "read_only_fields": names})
+    # A choice not yet made is blank; read-only fields drop allow_blank unless told, and the
+    # schema would then not admit the blank it is answered with.
+    blank_choices = {
+        name: {"allow_blank": True}
+        for name in names
+        if (field := model._meta.get_field(name)).choices and field.blank
+    }
+    meta = type(
+        "Meta",
+        (),
+        {"model": model, "fields": names, "read_only_fields": names, "extra_kwargs": blank_choices},
+    )
     overrides = {name: FIELD_OVERRIDES[name]() for name in names if name in FIELD_OVERRIDES}
     name = f"{Category(category).name.title().replace('_', '')}Output"
     return type(name, (serializers.ModelSerializer,), {"Meta": meta, **overrides})

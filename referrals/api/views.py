@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.services.decision_rules import decision_input_from
+from prevent_cases.api.schema import CONFLICT
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.selectors import agency_get
 from referrals.api.serializers import (
@@ -93,7 +94,7 @@ class ReferralSharingDecisionsApi(APIView):
         decisions = decisions_for_referral(membership=membership, referral=referral)
         return Response(SharingDecisionOutput(decisions, many=True).data)
 
-    @extend_schema(request=SharingDecisionInput, responses={201: SharingDecisionOutput})
+    @extend_schema(request=SharingDecisionInput, responses={201: SharingDecisionOutput, **CONFLICT})
     def post(self, request: Request, referral_id) -> Response:
         """Record a decision to share or withhold; sharing grants the receiver access."""
         membership = request.membership
@@ -128,7 +129,7 @@ class ReferralSharingDecisionsApi(APIView):
 
 
 class ReferralDecisionRevokeApi(APIView):
-    @extend_schema(request=RevokeInput, responses={201: SharingDecisionOutput})
+    @extend_schema(request=RevokeInput, responses={201: SharingDecisionOutput, **CONFLICT})
     def post(self, request: Request, referral_id, decision_id) -> Response:
         """Revoke a decision to share; the receiver keeps only what others still grant."""
         membership = request.membership
@@ -149,7 +150,7 @@ class ReferralDecisionRevokeApi(APIView):
 
 
 class ReferralScreeningStartApi(APIView):
-    @extend_schema(request=None, responses=ReferralOutput)
+    @extend_schema(request=None, responses={200: ReferralOutput, **CONFLICT})
     def post(self, request: Request, referral_id) -> Response:
         """Open the gateway assessment of a received referral (the owning force)."""
         membership = request.membership
@@ -162,7 +163,7 @@ class ReferralScreeningStartApi(APIView):
 
 
 class ReferralScreeningOutcomeApi(APIView):
-    @extend_schema(request=ScreeningInputSerializer, responses=ReferralOutput)
+    @extend_schema(request=ScreeningInputSerializer, responses={200: ReferralOutput, **CONFLICT})
     def post(self, request: Request, referral_id) -> Response:
         """Record the screening outcome; progressing to Channel shares the case with the
         area's panel through a sharing decision."""
@@ -183,7 +184,7 @@ class ReferralScreeningOutcomeApi(APIView):
 
 
 class ReferralTransferConfirmApi(APIView):
-    @extend_schema(request=None, responses={201: SharingDecisionOutput})
+    @extend_schema(request=None, responses={201: SharingDecisionOutput, **CONFLICT})
     def post(self, request: Request, referral_id) -> Response:
         """The owning force follows a transferred case: it shares its record with the panel
         now responsible and ends the sending panel's share (409 if none is waiting)."""
