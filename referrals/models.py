@@ -340,6 +340,7 @@ class ImportJob(BaseModel):
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
         CHECKING = "checking", "Checking rows"
+        MATCHES = "matches", "Waiting for your choices"
         IMPORTING = "importing", "Importing"
         DONE = "done", "Imported"
         REJECTED = "rejected", "Rejected: nothing imported"
@@ -356,6 +357,15 @@ class ImportJob(BaseModel):
     processed_rows = models.PositiveIntegerField(default=0)
     imported_rows = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list, blank=True)
+    # Rows that may be about people the agency already knows: {row: [[subject id, score]]},
+    # ids and scores only. Shown again through the matching selector, which re-checks that
+    # the agency still holds each subject's identity.
+    matches = models.JSONField(default=dict, blank=True)
+    # The officer's answer for each of those rows: {row: subject id or "new"}. None until
+    # they have answered; the run that follows imports with these links.
+    choices = models.JSONField(null=True, blank=True, default=None)
+    # What the import created: [{"id": referral id, "reference": its reference}].
+    created = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "id"]

@@ -4,6 +4,7 @@ A referral another agency has no live grant on does not exist for that agency's 
 lists leave it out and single fetches raise the same NotFound as for a missing id.
 """
 
+import datetime
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -284,6 +285,83 @@ class SubjectMatch:
     referral_count: int
     # (referral id, owning agency id) of the record(s) this subject's identity comes from.
     records: tuple[tuple[uuid.UUID, uuid.UUID], ...] = ()
+    # The references of those records, to name the earlier referral a link is made to.
+    references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PersonSought:
+    """Who a new referral is about, as far as matching needs to know."""
+
+    given_names: str
+    family_name: str
+    date_of_birth: datetime.date | None
+
+
+def _ranked(agency: Agency, person: PersonSought) -> list[Match]:
+    candidates = _preselect(
+        _subjects_with_identity(agency),
+        given_names=person.given_names,
+        family_name=person.family_name,
+        dob=person.date_of_birth,
+    ).values_list("id", "match_key", "date_of_birth")[:MATCH_CANDIDATE_LIMIT]
+    return rank(
+        list(candidates),
+        name=f"{person.given_names} {person.family_name}",
+        date_of_birth=person.date_of_birth,
+    )
+
+
+def _matches_from_ranked(
+    membership: Membership, ranked: list[list[Match]]
+) -> list[list[SubjectMatch]]:
+    """SubjectMatches for several people's ranked candidates in three queries, whatever the
+    number of people: the subjects (still limited to those whose identity the agency holds),
+    the earlier referrals the agency may see, and the records they come from."""
+    wanted = {match.subject_id for matches in ranked for match in matches}
+    subjects = _subjects_with_identity(membership.agency).in_bulk(list(wanted)) if wanted else {}
+    # One row per person: referrals linked to an earlier one are the same person.
+    best_per_row: list[dict[uuid.UUID, Match]] = []
+    for matches in ranked:
+        best: dict[uuid.UUID, Match] = {}
+        for match in matches:
+            if match.subject_id in subjects:
+                best.setdefault(subjects[match.subject_id].person, match)
+        best_per_row.append(best)
+    people = {person for best in best_per_row for person in best}
+    chosen = {match.subject_id for best in best_per_row for match in best.values()}
+    if not chosen:
+        return [[] for _ in ranked]
+    # Earlier referrals the agency itself may see: cumulative risk shows at intake, and a
+    # referral the agency may not see is not even counted.
+    counts = dict(
+        referral_list_for_user(membership=membership)
+        .filter(subject__person__in=list(people))
+        .order_by()
+        .values("subject__person")
+        .annotate(n=Count("id"))
+        .values_list("subject__person", "n")
+    )
+    records: dict[uuid.UUID, list] = {}
+    for subject_id, referral_id, owner_id, reference in (
+        Referral.objects.filter(subject_id__in=list(chosen))
+        .order_by("received_on", "reference")
+        .values_list("subject_id", "pk", "owning_agency_id", "reference")
+    ):
+        records.setdefault(subject_id, []).append((referral_id, owner_id, reference))
+    return [
+        [
+            SubjectMatch(
+                subjects[match.subject_id],
+                match.score,
+                counts.get(person, 0),
+                tuple((rid, owner) for rid, owner, _ in records.get(match.subject_id, ())),
+                tuple(reference for _, _, reference in records.get(match.subject_id, ())),
+            )
+            for person, match in best.items()
+        ]
+        for best in best_per_row
+    ]
 
 
 def subject_matches_for_user(
@@ -291,46 +369,36 @@ def subject_matches_for_user(
 ) -> list[SubjectMatch]:
     """Possible earlier subjects, best first, among those whose identity the member's
     agency holds. Never reveals a subject the agency may not see."""
-    if not handles_case_content(membership) or not (given_names or family_name):
-        return []
-    candidates = _preselect(
-        _subjects_with_identity(membership.agency),
-        given_names=given_names,
-        family_name=family_name,
-        dob=date_of_birth,
-    ).values_list("id", "match_key", "date_of_birth")[:MATCH_CANDIDATE_LIMIT]
-    ranked: list[Match] = rank(
-        list(candidates), name=f"{given_names} {family_name}", date_of_birth=date_of_birth
+    (matches,) = subject_matches_for_people(
+        membership=membership,
+        people=[PersonSought(given_names, family_name, date_of_birth)],
     )
-    subjects = Subject.objects.in_bulk([match.subject_id for match in ranked])
-    # One row per person: referrals linked to an earlier one are the same person.
-    best: dict[uuid.UUID, Match] = {}
-    for match in ranked:
-        best.setdefault(subjects[match.subject_id].person, match)
-    # Earlier referrals the agency itself may see: cumulative risk shows at intake, and a
-    # referral the agency may not see is not even counted.
-    counts = dict(
-        referral_list_for_user(membership=membership)
-        .filter(subject__person__in=list(best))
-        .order_by()
-        .values("subject__person")
-        .annotate(n=Count("id"))
-        .values_list("subject__person", "n")
-    )
-    records: dict[uuid.UUID, list] = {}
-    for subject_id, referral_id, owner_id in Referral.objects.filter(
-        subject_id__in=[match.subject_id for match in best.values()]
-    ).values_list("subject_id", "pk", "owning_agency_id"):
-        records.setdefault(subject_id, []).append((referral_id, owner_id))
-    return [
-        SubjectMatch(
-            subjects[match.subject_id],
-            match.score,
-            counts.get(person, 0),
-            tuple(records.get(match.subject_id, ())),
-        )
-        for person, match in best.items()
+    return matches
+
+
+def subject_matches_for_people(
+    *, membership: Membership | None, people: list[PersonSought]
+) -> list[list[SubjectMatch]]:
+    """Possible earlier subjects for each of several people (the rows of an import), by the
+    same rules as subject_matches_for_user. One candidate query per person, each bounded by
+    MATCH_CANDIDATE_LIMIT, then three queries for them all."""
+    if not handles_case_content(membership):
+        return [[] for _ in people]
+    ranked = [
+        _ranked(membership.agency, person) if person.given_names or person.family_name else []
+        for person in people
     ]
+    return _matches_from_ranked(membership, ranked)
+
+
+def subject_matches_again(
+    *, membership: Membership | None, ranked: list[list[Match]]
+) -> list[list[SubjectMatch]]:
+    """Matches found earlier (an import's, kept as subject ids and scores), shown again only
+    where the member's agency still holds the subject's identity."""
+    if not handles_case_content(membership):
+        return [[] for _ in ranked]
+    return _matches_from_ranked(membership, ranked)
 
 
 def subject_get_for_linking(*, membership: Membership, subject_id: uuid.UUID) -> Subject:

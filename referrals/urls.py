@@ -16,6 +16,7 @@ urlpatterns = [
     path("new/check/", intake_views.intake_check, name="intake-check"),
     # Bulk import
     path("import/", import_views.import_new, name="import"),
+    path("import/template.csv", import_views.import_template_download, name="import-template"),
     path("import/<uuid:job_id>/", import_views.import_job, name="import-job"),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
     path("<uuid:referral_id>/sharing/new/", views.sharing_decision_new, name="share"),

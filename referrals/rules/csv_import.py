@@ -21,13 +21,22 @@ from django.core.validators import validate_email
 
 from prevent_cases.dates import parse_uk_date
 from referrals.models import Referral, Subject
-from referrals.rules.intake import ReferralIntake, intake_errors
+from referrals.rules.intake import REQUIRED_ANSWERS, ReferralIntake, intake_errors
 from referrals.rules.vocabulary import Sector, Sex
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 ALIAS_SEPARATOR = ";"
 
-REQUIRED_COLUMNS = ("given_names", "family_name", "received_on", "concern_summary", "area")
+# The columns a row must fill: what the intake rules require, and the answers the intake
+# pages insist on (REQUIRED_ANSWERS), so a file needs what the pages need.
+REQUIRED_COLUMNS = (
+    "given_names",
+    "family_name",
+    "received_on",
+    "concern_summary",
+    "area",
+    *REQUIRED_ANSWERS,
+)
 # A row needs a date of birth or an estimated age, so the file needs one of these columns.
 AGE_COLUMNS = ("date_of_birth", "estimated_age")
 TEXT_COLUMNS = (
@@ -50,9 +59,9 @@ TEXT_COLUMNS = (
     "concern_summary",
     "existing_involvement",
 )
-FLAG_COLUMNS = ("interpreter_needed", "send_needs", "mental_health", "neurodiversity")
+FLAG_COLUMNS = ("send_needs", "mental_health", "neurodiversity")
 DATE_COLUMNS = ("received_on", "date_of_birth")
-YES, NO = "yes", "no"
+YES, NO, NOT_KNOWN = "yes", "no", "not_known"
 CSV_LABELS = {"received_on": "the date received", "date_of_birth": "the date of birth"}
 
 
@@ -208,10 +217,16 @@ def _flag(value: str, lookups: Lookups) -> bool:
     return value.lower() == YES
 
 
-def _known_flag(value: str, lookups: Lookups) -> bool | None:
-    if value.lower() not in {YES, NO, ""}:
-        raise _CellError("Enter yes or no, or leave it blank if not known.")
-    return None if not value else value.lower() == YES
+def _answer(value: str, lookups: Lookups) -> bool:
+    if value.lower() not in {YES, NO}:
+        raise _CellError("Enter yes or no.")
+    return value.lower() == YES
+
+
+def _known_answer(value: str, lookups: Lookups) -> bool | None:
+    if value.lower() not in {YES, NO, NOT_KNOWN}:
+        raise _CellError("Enter yes, no or not_known.")
+    return None if value.lower() == NOT_KNOWN else value.lower() == YES
 
 
 def _age(value: str, lookups: Lookups) -> int | None:
@@ -245,9 +260,7 @@ def _area(value: str, lookups: Lookups) -> uuid.UUID:
     return lookups.areas[value.lower()]
 
 
-def _concern_type(value: str, lookups: Lookups) -> uuid.UUID | None:
-    if not value:
-        return None
+def _concern_type(value: str, lookups: Lookups) -> uuid.UUID:
     if value.lower() not in lookups.concern_types:
         raise _CellError("Enter the code of a type of concern from the current list.")
     return lookups.concern_types[value.lower()]
@@ -262,11 +275,72 @@ PARSERS: dict[str, tuple[str, Callable[[str, Lookups], object]]] = {
     "estimated_age": ("estimated_age", _age),
     "sex": ("sex", _code(Sex.values, Sex.NOT_KNOWN)),
     "referrer_sector": ("referrer_sector", _code(Sector.values, Sector.OTHER)),
-    "person_aware": ("person_aware", _known_flag),
+    "interpreter_needed": ("interpreter_needed", _answer),
+    "person_aware": ("person_aware", _known_answer),
     "area": ("area_id", _area),
     "concern_type": ("concern_type_id", _concern_type),
 }
 COLUMNS = frozenset(PARSERS)
+
+# The template file's columns, in the order the intake pages ask for them.
+TEMPLATE_COLUMNS = (
+    "given_names",
+    "family_name",
+    "aliases",
+    "date_of_birth",
+    "estimated_age",
+    "sex",
+    "gender_identity",
+    "address",
+    "postcode",
+    "phone",
+    "email",
+    "nationality",
+    "first_language",
+    "interpreter_needed",
+    "pnc_number",
+    "parent_guardian_name",
+    "parent_guardian_contact",
+    "school",
+    "referrer_name",
+    "referrer_role",
+    "referrer_organisation",
+    "referrer_sector",
+    "received_on",
+    "area",
+    "concern_type",
+    "concern_summary",
+    "existing_involvement",
+    "person_aware",
+    "send_needs",
+    "mental_health",
+    "neurodiversity",
+)
+if set(TEMPLATE_COLUMNS) != COLUMNS:
+    raise ValueError("the template file must name every column an import reads")
+
+
+def template_csv(*, area_code: str, concern_type_code: str, received_on: datetime.date) -> str:
+    """The template file: the header and one synthetic example row that imports as it is."""
+    example = {
+        "given_names": "Alex",
+        "family_name": "Example",
+        "date_of_birth": "2009-05-17",
+        "sex": Sex.NOT_KNOWN,
+        "interpreter_needed": NO,
+        "referrer_role": "Designated safeguarding lead",
+        "referrer_sector": Sector.EDUCATION,
+        "received_on": received_on.isoformat(),
+        "area": area_code,
+        "concern_type": concern_type_code,
+        "concern_summary": "Synthetic example: replace this row with a real referral.",
+        "person_aware": NOT_KNOWN,
+    }
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=TEMPLATE_COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    writer.writerow(example)
+    return out.getvalue()
 
 
 def check_record(
@@ -290,6 +364,9 @@ def check_record(
     errors: dict[str, str] = {}
     for column, value in values.items():
         name, parse = PARSERS[column]
+        if column in REQUIRED_ANSWERS and not value:
+            errors[column] = REQUIRED_ANSWERS[column]
+            continue
         try:
             fields[name] = parse(value, lookups)
         except _CellError as error:

@@ -12,6 +12,16 @@ from referrals.rules.vocabulary import Sector, Sex
 
 CHILD_AGE = 18
 
+# Answers an officer must give even though the record has a value for "not said": the
+# intake pages and a CSV file both refuse to go on without them, so a blank is never read
+# as "no interpreter", "no type of concern" or "not known". (The record's own defaults
+# stand for the API, whose clients send what they know.)
+REQUIRED_ANSWERS: dict[str, str] = {
+    "interpreter_needed": "Select yes if the person needs an interpreter.",
+    "concern_type": "Choose the type of concern.",
+    "person_aware": "Select whether the person knows about the referral.",
+}
+
 
 @dataclass(frozen=True)
 class ReferralIntake:
@@ -96,6 +106,8 @@ def _person_errors(intake: ReferralIntake, today: datetime.date) -> dict[str, li
         errors["date_of_birth"] = ["Enter a date of birth within the last 120 years."]
     if intake.estimated_age is not None and not 0 < intake.estimated_age <= 120:
         errors["estimated_age"] = ["Enter an estimated age between 1 and 120."]
+    elif intake.date_of_birth and intake.estimated_age is not None:
+        errors["estimated_age"] = ["Enter a date of birth or an estimated age, not both."]
     if intake.sex not in Sex.values:
         errors["sex"] = ["Choose female, male or not known."]
     return errors

@@ -1,11 +1,17 @@
 """Bulk import of referrals from CSV: every row is checked before any is written, then all
 are logged in one unit of work through referral_create, so a file imports whole or not at all.
 
+Rows are matched against earlier people as the intake journey matches them. When any row
+may be about someone the agency already knows, the job stops before writing anything and
+waits for the officer to link each such row to the earlier referral or confirm a new person;
+the run that follows imports with those answers.
+
 The unit appends the referrals' events to the audit chain in one batch at its end, so the
 chain's lock is held for that batch alone and other users' audited actions (a sign-in, a
 case opened) go on while the file is written (docs/adr/0006).
 """
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 
@@ -15,12 +21,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.record.chain import atomic_unit
-from prevent_cases.exceptions import AccessDenied, NotFound
+from prevent_cases.exceptions import AccessDenied, ConflictError, NotFound
 from prevent_cases.models import Area, Membership, User
 from prevent_cases.policy import handles_case_content
 from prevent_cases.selectors import membership_for_user
 from referrals.models import ImportJob
 from referrals.rules.csv_import import (
+    NO,
+    NOT_KNOWN,
+    YES,
     CheckedRow,
     CsvFileError,
     Lookups,
@@ -28,10 +37,19 @@ from referrals.rules.csv_import import (
     check_record,
     decode,
     read_records,
+    template_csv,
 )
 from referrals.rules.intake import ReferralIntake
+from referrals.rules.matching import Match
 from referrals.rules.permissions import may_log_referrals
-from referrals.selectors import current_concern_types
+from referrals.rules.vocabulary import Sector, Sex
+from referrals.selectors import (
+    PersonSought,
+    SubjectMatch,
+    current_concern_types,
+    subject_matches_again,
+    subject_matches_for_people,
+)
 from referrals.services.case import referral_create
 from referrals.tasks import import_job_run_task
 
@@ -40,8 +58,13 @@ logger = structlog.get_logger(__name__)
 # Checked-row progress is saved once per this many rows: one UPDATE each, so a 1,000-row
 # file costs ten, and the page still moves while a large file is checked.
 PROGRESS_EVERY = 100
+NEW_PERSON = "new"
 STOPPED_MESSAGE = (
     "The import stopped before it finished. Nothing was imported. Upload the file again."
+)
+LINK_GONE_MESSAGE = (
+    "The earlier person chosen for this row can no longer be linked. Upload the file again "
+    "to choose afresh."
 )
 
 
@@ -72,6 +95,50 @@ def _read(data: bytes) -> tuple[str, list[tuple[int, dict[str, str] | None]]]:
         return text, read_records(text)
     except CsvFileError as error:
         raise ValidationError({"file": [str(error)]}) from error
+
+
+@dataclass(frozen=True)
+class Code:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class ImportCodes:
+    """The codes a file may use, as the import reads them today: areas and the types of
+    concern in the list now in force come from the database, the rest are fixed."""
+
+    areas: list[Code]
+    concern_types: list[Code]
+    sexes: list[Code]
+    sectors: list[Code]
+    person_aware: list[Code]
+
+
+def import_codes() -> ImportCodes:
+    """The codes accepted in each coded column, to list on the upload page."""
+    return ImportCodes(
+        areas=[Code(code, name) for code, name in Area.objects.values_list("code", "name")],
+        concern_types=[
+            Code(code, label)
+            for code, label in current_concern_types().values_list("code", "label")
+        ],
+        sexes=[Code(code, label) for code, label in Sex.choices],
+        sectors=[Code(code, label) for code, label in Sector.choices],
+        person_aware=[Code(YES, "Yes"), Code(NO, "No"), Code(NOT_KNOWN, "Not known")],
+    )
+
+
+def import_template(*, membership: Membership | None) -> str:
+    """The template CSV file for a Prevent officer: every column, and one synthetic row in
+    the officer's own area that would import as it is."""
+    _authorise(membership)
+    first_concern = current_concern_types().values_list("code", flat=True).first()
+    return template_csv(
+        area_code=membership.agency.area.code,
+        concern_type_code=first_concern or "",
+        received_on=timezone.localdate(),
+    )
 
 
 def _lookups() -> Lookups:
@@ -156,10 +223,10 @@ def _reject(job_id: uuid.UUID, errors: list[RowError]) -> ImportJob:
 def _create_all(
     job: ImportJob, actor: User, membership: Membership, rows: list[tuple[int, ReferralIntake]]
 ) -> None:
-    errors = []
+    errors, created = [], []
     for number, intake in rows:
         try:
-            referral_create(actor=actor, membership=membership, intake=intake)
+            referral = referral_create(actor=actor, membership=membership, intake=intake)
         except ValidationError as error:
             # A rule only the database can check (or a change since checking); keep going so
             # the report names every such row, then roll them all back.
@@ -168,11 +235,39 @@ def _create_all(
                 for field, messages in error.message_dict.items()
                 for message in messages
             )
+        except NotFound:
+            # The earlier person chosen is no longer one the agency may link to.
+            errors.append(RowError(number, "", LINK_GONE_MESSAGE))
+        else:
+            created.append({"id": str(referral.pk), "reference": referral.reference})
     if errors:
         raise _RowsRejected(errors)
     ImportJob.objects.filter(pk=job.pk).update(
-        status=ImportJob.Status.DONE, imported_rows=len(rows)
+        status=ImportJob.Status.DONE, imported_rows=len(rows), created=created
     )
+
+
+def _find_matches(membership: Membership, checked: list[CheckedRow]) -> dict[str, list]:
+    """{row: [[subject id, score]]} for the rows that may be about a known person."""
+    found = subject_matches_for_people(
+        membership=membership,
+        people=[
+            PersonSought(row.intake.given_names, row.intake.family_name, row.intake.date_of_birth)
+            for row in checked
+        ],
+    )
+    return {
+        str(row.row): [[str(match.subject.pk), match.score] for match in matches]
+        for row, matches in zip(checked, found, strict=True)
+        if matches
+    }
+
+
+def _linked(row: CheckedRow, choices: dict[str, str]) -> ReferralIntake:
+    choice = choices.get(str(row.row), NEW_PERSON)
+    if choice == NEW_PERSON:
+        return row.intake
+    return dataclasses.replace(row.intake, linked_subject_id=uuid.UUID(choice))
 
 
 def _run(job: ImportJob) -> ImportJob:
@@ -188,12 +283,22 @@ def _run(job: ImportJob) -> ImportJob:
     errors = [error for row in checked for error in row.errors]
     if errors:
         return _reject(job.pk, errors)
+    if job.choices is None:
+        matches = _find_matches(membership, checked)
+        if matches:
+            # Nothing is written until the officer has answered for every such row.
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.MATCHES, matches=matches, updated_at=timezone.now()
+            )
+            job.refresh_from_db()
+            return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.IMPORTING)
     try:
         # The job turns done in the same transaction as its referrals, so a job is never done
         # without them and a second run finds nothing left to claim.
         with atomic_unit():
-            _create_all(job, actor, membership, [(row.row, row.intake) for row in checked])
+            rows = [(row.row, _linked(row, job.choices or {})) for row in checked]
+            _create_all(job, actor, membership, rows)
     except _RowsRejected as rejected:
         return _reject(job.pk, rejected.errors)
     return _finish(job.pk)
@@ -229,4 +334,76 @@ def import_job_get_for_user(*, membership: Membership | None, job_id: uuid.UUID)
         job = ImportJob.objects.filter(pk=job_id, agency_id=membership.agency_id).first()
     if job is None:
         raise NotFound("No import with that id.")
+    return job
+
+
+@dataclass(frozen=True)
+class RowMatches:
+    """A row that may be about a known person, and the earlier people it may be."""
+
+    row: int
+    # The row as the file gives it, so the officer knows which row is asked about.
+    given_names: str
+    family_name: str
+    date_of_birth: str
+    matches: list[SubjectMatch]
+
+
+def import_job_matches(*, membership: Membership | None, job: ImportJob) -> list[RowMatches]:
+    """The rows of a job waiting for choices, each with the earlier people the member's
+    agency may still see; a row whose every match has gone since is left out."""
+    rows = sorted(job.matches, key=int)
+    found = subject_matches_again(
+        membership=membership,
+        ranked=[
+            [Match(uuid.UUID(subject_id), score) for subject_id, score in job.matches[row]]
+            for row in rows
+        ],
+    )
+    records = dict(read_records(job.content))
+    return [
+        RowMatches(
+            row=int(row),
+            given_names=records[int(row)]["given_names"],
+            family_name=records[int(row)]["family_name"],
+            date_of_birth=records[int(row)].get("date_of_birth", ""),
+            matches=matches,
+        )
+        for row, matches in zip(rows, found, strict=True)
+        if matches
+    ]
+
+
+@transaction.atomic
+def import_job_choose(
+    *, actor: User, membership: Membership | None, job: ImportJob, choices: dict[int, str]
+) -> ImportJob:
+    """Record, for each row that may be about a known person, the earlier person to link
+    it to or that it is a new person, then queue the import. Every row still offered
+    must be answered, with one of the people offered for it."""
+    _authorise(membership)
+    if job.agency_id != membership.agency_id:
+        raise NotFound("No import with that id.")
+    offered = {
+        row.row: {str(match.subject.pk) for match in row.matches}
+        for row in import_job_matches(membership=membership, job=job)
+    }
+    unanswered = [
+        row for row, people in offered.items() if choices.get(row) not in {*people, NEW_PERSON}
+    ]
+    if unanswered:
+        raise ValidationError(
+            {
+                str(row): [f"Choose the earlier referral row {row} is about, or a new person."]
+                for row in unanswered
+            }
+        )
+    answers = {str(row): choices[row] for row in offered}
+    updated = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.MATCHES).update(
+        status=ImportJob.Status.QUEUED, choices=answers, updated_at=timezone.now()
+    )
+    if updated != 1:
+        raise ConflictError("This import has already moved on. Reload the page.")
+    import_job_run_task.delay_on_commit(str(job.pk))
+    job.refresh_from_db()
     return job

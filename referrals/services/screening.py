@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from audit.event_types import EventType
 from audit.record.chain import append_event, atomic_unit
-from audit.services.decision_rules import DecisionInput
+from audit.services.decision_rules import DecisionInput, decision_errors
 from audit.vocabulary import Category, DecisionAction, LegalBasis
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Membership, User
@@ -108,31 +108,26 @@ def referral_start_screening(
     return referral
 
 
-def _screening_errors(data: ScreeningInput) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
+def _outcome_errors(data: ScreeningInput) -> dict[str, list[str]]:
     rule = OUTCOMES.get(data.outcome)
     if rule is None:
         return {"outcome": ["Choose the outcome of screening."]}
-    if data.deconfliction not in (Deconfliction.NO, Deconfliction.YES, Deconfliction.PENDING):
-        errors["deconfliction"] = ["Record the result of the deconfliction check."]
-    if rule.event == ScreeningEvent.PROGRESS and data.deconfliction == Deconfliction.PENDING:
-        errors["deconfliction"] = ["Finish the deconfliction check before progressing."]
-    if len(" ".join(data.rationale.split())) < MIN_RATIONALE_CHARS:
-        errors["rationale"] = ["Explain the reasons for this outcome."]
     if rule.needs_signpost and data.signposted_to not in SignpostService.values:
-        errors["signposted_to"] = ["Choose the service the person was signposted to."]
-    return errors
+        return {"signposted_to": ["Choose the service the person was signposted to."]}
+    return {}
 
 
-def _share_with_panel(
-    actor: User, membership: Membership, referral: Referral, data: ScreeningInput
-) -> None:
-    panel = referral.area.panel_agency
-    if panel is None:
-        raise ValidationError(
-            {"outcome": ["This area has no Channel panel set up; ask an administrator."]}
-        )
-    decision = DecisionInput(
+def _deconfliction_errors(data: ScreeningInput) -> dict[str, list[str]]:
+    if data.deconfliction not in (Deconfliction.NO, Deconfliction.YES, Deconfliction.PENDING):
+        return {"deconfliction": ["Record the result of the deconfliction check."]}
+    progressing = data.outcome == ScreeningOutcome.CHANNEL
+    if progressing and data.deconfliction == Deconfliction.PENDING:
+        return {"deconfliction": ["Finish the deconfliction check before progressing."]}
+    return {}
+
+
+def _panel_decision(data: ScreeningInput) -> DecisionInput:
+    return DecisionInput(
         action=DecisionAction.SHARE,
         categories=PANEL_CATEGORIES,
         purpose="Channel panel: decide whether the person is susceptible to being drawn "
@@ -145,6 +140,38 @@ def _share_with_panel(
         justification=data.sharing_justification,
         expires_at=None,
     )
+
+
+def screening_errors(data: ScreeningInput, *, referral: Referral) -> dict[str, list[str]]:
+    """Every reason the outcome cannot be recorded, keyed by field, all at once: the
+    outcome, the deconfliction status, the rationale and, when progressing, the sharing
+    decision with the panel are checked together, none waiting on another."""
+    errors = {**_outcome_errors(data), **_deconfliction_errors(data)}
+    if len(" ".join(data.rationale.split())) < MIN_RATIONALE_CHARS:
+        errors["rationale"] = [
+            f"Explain the reasons for this outcome in at least {MIN_RATIONALE_CHARS} characters."
+        ]
+    if data.outcome == ScreeningOutcome.CHANNEL:
+        if referral.area.panel_agency_id is None:
+            errors.setdefault("outcome", []).append(
+                "This area has no Channel panel set up; ask an administrator."
+            )
+        # The force holds every category of its own record; what it may share is checked
+        # again when the decision is recorded.
+        errors.update(
+            decision_errors(
+                _panel_decision(data),
+                held_categories=frozenset(PANEL_CATEGORIES),
+                now=timezone.now(),
+            )
+        )
+    return errors
+
+
+def _share_with_panel(
+    actor: User, membership: Membership, referral: Referral, data: ScreeningInput
+) -> None:
+    panel = referral.area.panel_agency
     responsibility_record(
         actor=actor,
         membership=membership,
@@ -153,7 +180,11 @@ def _share_with_panel(
         reason=ReferralResponsibility.Reason.PROGRESSED,
     )
     referral_share(
-        actor=actor, membership=membership, referral=referral, receiving_agency=panel, data=decision
+        actor=actor,
+        membership=membership,
+        referral=referral,
+        receiving_agency=panel,
+        data=_panel_decision(data),
     )
 
 
@@ -166,7 +197,7 @@ def referral_screen(
     rule = OUTCOMES.get(data.outcome)
     event = rule.event if rule else ScreeningEvent.CLOSE
     _authorise(membership, referral, event)
-    errors = _screening_errors(data)
+    errors = screening_errors(data, referral=referral)
     if errors:
         raise ValidationError(errors)
     step = _transition(

@@ -5,7 +5,13 @@ import datetime
 from django import forms
 from django.utils import timezone
 
-from audit.services.decision_rules import DecisionInput, decision_input_from
+from audit.services.decision_rules import (
+    MIN_JUSTIFICATION_CHARS,
+    MIN_JUSTIFICATION_WORDS,
+    MIN_REASON_CHARS,
+    DecisionInput,
+    decision_input_from,
+)
 from audit.vocabulary import (
     LEGAL_BASIS_HELP,
     Category,
@@ -18,7 +24,7 @@ from prevent_cases.dates import UK_DATE_FORMATS
 from prevent_cases.models import Agency
 from referrals.rules.vocabulary import Deconfliction, ScreeningOutcome, SignpostService
 from referrals.selectors import DashboardFilters
-from referrals.services.screening import ScreeningInput
+from referrals.services.screening import MIN_RATIONALE_CHARS, ScreeningInput
 
 
 class SharingDecisionForm(forms.Form):
@@ -147,7 +153,8 @@ class DashboardFilterForm(forms.Form):
 
 class ScreeningForm(forms.Form):
     """Parses the screening outcome. Every rule lives in the service, which reports all
-    missing answers at once, so no field is required here."""
+    missing answers at once, so no field is required here: a form that refused a missing
+    outcome itself would hide the service's other messages until it was chosen."""
 
     deconfliction = forms.ChoiceField(
         required=False,
@@ -157,7 +164,7 @@ class ScreeningForm(forms.Form):
         help_text="Record the status only. Never record any detail of an investigation.",
     )
     notes = forms.CharField(
-        label="Assessment notes",
+        label="Assessment notes (optional)",
         widget=forms.Textarea,
         required=False,
         help_text="Information gathered and what it shows.",
@@ -165,34 +172,59 @@ class ScreeningForm(forms.Form):
     outcome = forms.ChoiceField(
         choices=ScreeningOutcome.choices,
         widget=forms.RadioSelect,
+        required=False,
         label="Outcome",
-        error_messages={"required": "Choose the outcome of screening."},
     )
     signposted_to = forms.ChoiceField(
         choices=[("", "Choose a service"), *SignpostService.choices],
         required=False,
-        label="If signposted, to which service?",
+        label="Which service was the person signposted to?",
     )
-    rationale = forms.CharField(label="Why this outcome?", widget=forms.Textarea, required=False)
-    consent_status = forms.ChoiceField(
-        choices=[("", "Choose"), *ConsentStatus.choices],
+    rationale = forms.CharField(
+        label="Why this outcome?",
+        widget=forms.Textarea,
         required=False,
-        label="If progressing to Channel: consent to share with the panel",
+        help_text=f"At least {MIN_RATIONALE_CHARS} characters.",
+    )
+    consent_status = forms.ChoiceField(
+        choices=ConsentStatus.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        label="Consent to share with the panel",
     )
     consent_reason = forms.CharField(
         label="If consent was refused or not sought, why share with the panel anyway?",
         widget=forms.Textarea,
         required=False,
+        help_text=f"At least {MIN_REASON_CHARS} characters. For example, seeking consent "
+        "would prejudice the assessment.",
     )
     sharing_justification = forms.CharField(
-        label="If progressing to Channel: why is sharing with the panel necessary and "
-        "proportionate?",
+        label="Why is sharing with the panel necessary and proportionate?",
         widget=forms.Textarea,
         required=False,
+        help_text=f"At least {MIN_JUSTIFICATION_WORDS} words and {MIN_JUSTIFICATION_CHARS} "
+        "characters.",
     )
 
+    # The order of the page, so the error summary lists problems as the page asks them.
+    field_order = [
+        "deconfliction",
+        "notes",
+        "outcome",
+        "signposted_to",
+        "consent_status",
+        "consent_reason",
+        "sharing_justification",
+        "rationale",
+    ]
     # The sharing decision made on progress names its justification "justification".
     service_field_names = {"justification": "sharing_justification"}
+    # What each outcome reveals beneath it: the questions only that outcome asks.
+    outcome_reveals = {
+        ScreeningOutcome.SIGNPOSTED: "referrals/screening/signposted_reveal.html",
+        ScreeningOutcome.CHANNEL: "referrals/screening/channel_reveal.html",
+    }
 
     def screening_input(self) -> ScreeningInput:
         data = self.cleaned_data

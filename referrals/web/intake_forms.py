@@ -15,7 +15,7 @@ from django.utils.dateformat import format as format_date
 
 from prevent_cases.models import Area
 from referrals.models import Referral, Subject
-from referrals.rules.intake import ReferralIntake, intake_errors
+from referrals.rules.intake import REQUIRED_ANSWERS, ReferralIntake, intake_errors
 from referrals.rules.vocabulary import Sector, Sex
 from referrals.selectors import SubjectMatch, current_concern_types
 
@@ -174,6 +174,14 @@ class IntakePage(forms.Form):
     # Labels shown in check your answers where the question reads badly as a row key.
     summary_labels: dict[str, str] = {}
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The answers the intake rules require, asked here as CSV import asks for them.
+        for name, message in REQUIRED_ANSWERS.items():
+            if name in self.fields:
+                self.fields[name].required = True
+                self.fields[name].error_messages["required"] = message
+
     def intake_values(self) -> dict:
         """The ReferralIntake values this page gives, for the fields that parsed."""
         return {name: value for name, value in self.cleaned_data.items() if name in self.fields}
@@ -271,7 +279,6 @@ class PersonPage(IntakePage):
         choices=YES_NO,
         coerce=lambda answer: answer == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Select yes if the person needs an interpreter."},
     )
     pnc_number = _text(
         "PNC number (optional)",
@@ -287,12 +294,6 @@ class PersonPage(IntakePage):
         return tuple(
             line.strip() for line in self.cleaned_data["aliases"].splitlines() if line.strip()
         )
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("date_of_birth") and cleaned.get("estimated_age") is not None:
-            self.add_error("estimated_age", "Enter a date of birth or an estimated age, not both.")
-        return cleaned
 
     def _answer(self, bound: IntakeBoundField) -> Answer:
         if bound.name == "aliases":
@@ -357,7 +358,6 @@ class ConcernPage(IntakePage):
         empty_label=None,
         widget=forms.RadioSelect,
         error_messages={
-            "required": "Choose the type of concern.",
             "invalid_choice": "Choose a type of concern from the current list.",
         },
     )
@@ -378,7 +378,6 @@ class ConcernPage(IntakePage):
         choices=[("yes", "Yes"), ("no", "No"), ("not_known", "Not known")],
         coerce=PERSON_AWARE.get,
         widget=forms.RadioSelect,
-        error_messages={"required": "Select whether the person knows about the referral."},
     )
     wider_needs = forms.MultipleChoiceField(
         label="Wider safeguarding needs",

@@ -139,7 +139,8 @@ def screening_outcome(request: HttpRequest, referral_id: uuid.UUID) -> HttpRespo
     referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
     if not owns(membership, referral):
         raise AccessDenied("Only the owning force screens a referral.")
-    form = ScreeningForm(request.POST or None)
+    # Bound on every POST, even an empty one, so the service reports every missing answer.
+    form = ScreeningForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             referral_screen(

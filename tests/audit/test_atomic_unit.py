@@ -148,10 +148,11 @@ def test_outside_a_unit_an_event_is_appended_at_once():
 
 
 CSV = (
-    "given_names,family_name,date_of_birth,received_on,concern_summary,area\n"
-    "Alex,Abbot,2009-05-17,2025-02-03,Synthetic concern one,{area}\n"
-    "Sam,Barton,2010-05-17,2025-02-03,Synthetic concern two,{area}\n"
-    "Jo,Carver,2011-05-17,2025-02-03,Synthetic concern three,{area}\n"
+    "given_names,family_name,date_of_birth,received_on,concern_summary,area,"
+    "concern_type,interpreter_needed,person_aware\n"
+    "Alex,Abbot,2009-05-17,2025-02-03,Synthetic concern one,{area},islamist,no,yes\n"
+    "Sam,Barton,2010-05-17,2025-02-03,Synthetic concern two,{area},islamist,no,no\n"
+    "Jo,Carver,2011-05-17,2025-02-03,Synthetic concern three,{area},islamist,yes,not_known\n"
 )
 
 

@@ -36,6 +36,9 @@ COLUMNS = (
     "concern_summary",
     "referrer_sector",
     "area",
+    "concern_type",
+    "interpreter_needed",
+    "person_aware",
 )
 # Who imports, and who opens a case and signs in meanwhile: officers of different forces.
 IMPORTER = "southmere.officer"
@@ -99,6 +102,9 @@ def synthetic_file(rows: int, area_code: str) -> bytes:
                     "Synthetic concern written for the import benchmark.",
                     ("education", "health", "police", "other")[number % 4],
                     area_code,
+                    "no_ideology",
+                    "no",
+                    "not_known",
                 )
             )
         )

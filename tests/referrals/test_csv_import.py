@@ -29,6 +29,8 @@ COLUMNS = (
     "concern_summary",
     "mental_health",
     "area",
+    "interpreter_needed",
+    "person_aware",
 )
 
 
@@ -45,6 +47,8 @@ def row(**overrides) -> dict[str, str]:
         "concern_summary": "Synthetic concern: shared extremist material in class.",
         "mental_health": "no",
         "area": "northby",
+        "interpreter_needed": "no",
+        "person_aware": "not_known",
     }
     values.update(overrides)
     return values
@@ -95,7 +99,7 @@ def test_a_good_file_imports_every_row_through_the_intake_service(sign_in, run_o
     rows = [
         row(given_names="Alex", family_name="Abbot"),
         row(given_names="Sam", family_name="Barton", date_of_birth="17/05/2010", sex="female"),
-        row(given_names="Jo", family_name="Carver", concern_type="", mental_health="yes"),
+        row(given_names="Jo", family_name="Carver", concern_type="islamist", mental_health="yes"),
     ]
 
     # When an officer uploads it and the job runs
@@ -117,7 +121,7 @@ def test_a_good_file_imports_every_row_through_the_intake_service(sign_in, run_o
     assert by_name["Barton"].subject.sex == "female"
     assert str(by_name["Abbot"].received_on) == "2025-02-03"
     assert by_name["Abbot"].concern_type.code == "no_ideology"
-    assert by_name["Carver"].concern_type is None
+    assert by_name["Carver"].concern_type.code == "islamist"
     assert by_name["Carver"].mental_health is True
     # And each went through referral_create, which writes the audit event
     created = AuditEvent.objects.filter(type=EventType.REFERRAL_CREATED)

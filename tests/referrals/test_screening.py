@@ -134,3 +134,26 @@ def test_only_the_owning_force_screens(referral, user):
 def test_working_days_skip_weekends_and_bank_holidays():
     # Friday 19 December 2025 to Friday 2 January 2026: Christmas, Boxing Day, New Year.
     assert working_days_between(datetime.date(2025, 12, 19), datetime.date(2026, 1, 2)) == 7
+
+
+def test_every_problem_is_reported_at_once_with_no_outcome_chosen(officer, referral):
+    """No answer waits on another: a missing outcome does not hide the other problems."""
+    with pytest.raises(ValidationError) as error:
+        _screen(officer, referral, outcome="", deconfliction="", rationale="")
+    assert set(error.value.message_dict) == {"outcome", "deconfliction", "rationale"}
+
+
+def test_progress_reports_the_sharing_problems_with_the_screening_ones(officer, referral):
+    """Progressing with gaps names the consent and justification problems alongside the
+    screening's own, before anything is written."""
+    with pytest.raises(ValidationError) as error:
+        _screen(officer, referral, outcome="channel", deconfliction="pending", rationale="")
+    assert set(error.value.message_dict) == {
+        "deconfliction",
+        "rationale",
+        "consent_status",
+        "justification",
+    }
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SCREENING
+    assert not SharingDecision.objects.exists()

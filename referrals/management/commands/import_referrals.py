@@ -55,6 +55,12 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
         job = import_job_run(job_id=job.pk)
+        if job.status == ImportJob.Status.MATCHES:
+            rows = ", ".join(sorted(job.matches, key=int))
+            raise CommandError(
+                f"Rows {rows} may be about people your agency already knows. Nothing was "
+                f"imported yet: choose for each row on /referrals/import/{job.pk}/."
+            )
         if job.status != ImportJob.Status.DONE:
             self._fail_on([RowError(**error) for error in job.errors])
         self.stdout.write(f"Imported {job.imported_rows} referrals")
