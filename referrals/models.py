@@ -138,6 +138,11 @@ class ReferralStatus(models.TextChoices):
     PROGRESSED = "progressed", "Progressed to Channel"
 
 
+# Referrals still to be screened: defined here, beside the index that serves them, and used
+# by the workflow's rules (referrals.rules.workflow.OPEN_STATUSES).
+OPEN_REFERRAL_STATUSES = (ReferralStatus.RECEIVED, ReferralStatus.SCREENING)
+
+
 class Referral(BaseModel):
     """A referral about one person, owned by the agency that logged it."""
 
@@ -212,6 +217,20 @@ class Referral(BaseModel):
         indexes = [
             models.Index(
                 fields=["owning_agency", "-created_at", "-id"], name="referral_owner_recent"
+            ),
+            # The dashboard's pages, soonest screening due first: the open referrals (its
+            # default view, a few among the thousands a force has closed), one status, all.
+            models.Index(
+                fields=["owning_agency", "screening_due_on", "id"],
+                condition=models.Q(status__in=OPEN_REFERRAL_STATUSES),
+                name="referral_owner_open_due",
+            ),
+            models.Index(
+                fields=["owning_agency", "status", "screening_due_on", "id"],
+                name="referral_owner_status_due",
+            ),
+            models.Index(
+                fields=["owning_agency", "screening_due_on", "id"], name="referral_owner_due"
             ),
         ]
         constraints = [

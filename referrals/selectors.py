@@ -19,6 +19,7 @@ from audit.models import SharingDecision
 from audit.vocabulary import Category
 from prevent_cases.dates import parse_uk_date
 from prevent_cases.exceptions import NotFound
+from prevent_cases.merged_rows import MergedRows
 from prevent_cases.models import Agency, Membership
 from prevent_cases.policy import (
     WHOLE_CASE,
@@ -154,31 +155,46 @@ class VisibleReferral:
         return category in self.categories
 
 
-def referral_list_for_user(*, membership: Membership | None) -> QuerySet[Referral]:
-    """Referrals the member's agency owns or holds a live grant on, newest first.
+def _scoped(agency: Agency, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """Each row with what a list shows of it, and `live_grants_for_viewer` (prefetched), so
+    what it may show is known without a query per row."""
+    return referrals.select_related(
+        "subject", "owning_agency", "area", "responsible_agency", "concern_type"
+    ).prefetch_related(
+        Prefetch(
+            "grants",
+            queryset=_live_grants(agency).only(
+                "id", "content_object_id", "permission_id", "source_agency_id", "scope"
+            ),
+            to_attr="live_grants_for_viewer",
+        )
+    )
 
-    Each row carries `live_grants_for_viewer` (prefetched) so what it may show is known
-    without a query per row.
-    """
+
+def referral_list_for_user(*, membership: Membership | None) -> QuerySet[Referral]:
+    """Referrals the member's agency owns or holds a live grant on, newest first: for
+    looking up known ids. Pages of the whole list come from `referral_pages_for_user`."""
     if not handles_case_content(membership):
         return Referral.objects.none()
     agency = membership.agency
-    grants = _live_grants(agency)
-    return (
-        Referral.objects.filter(
-            Q(owning_agency_id=agency.pk) | Exists(grants.filter(content_object=OuterRef("pk")))
-        )
-        .select_related("subject", "owning_agency", "area", "responsible_agency")
-        .prefetch_related(
-            Prefetch(
-                "grants",
-                queryset=grants.only(
-                    "id", "content_object_id", "permission_id", "source_agency_id", "scope"
-                ),
-                to_attr="live_grants_for_viewer",
-            )
-        )
-        .order_by("-created_at", "-id")
+    held = Exists(_live_grants(agency).filter(content_object=OuterRef("pk")))
+    return _scoped(agency, Referral.objects.filter(Q(owning_agency_id=agency.pk) | held)).order_by(
+        "-created_at", "-id"
+    )
+
+
+def referral_pages_for_user(*, membership: Membership | None) -> MergedRows:
+    """The same referrals in two parts an index serves each, for paging through them: the
+    agency's own (by owner), and other agencies' it holds a live grant on (from the
+    grants). Pages read only a page from each part (prevent_cases.merged_rows)."""
+    if not handles_case_content(membership):
+        return MergedRows([Referral.objects.none()])
+    agency = membership.agency
+    granted_ids = _live_grants(agency).values("content_object_id")
+    owned = Referral.objects.filter(owning_agency_id=agency.pk)
+    granted = Referral.objects.filter(pk__in=granted_ids).exclude(owning_agency_id=agency.pk)
+    return MergedRows([_scoped(agency, owned), _scoped(agency, granted)]).order_by(
+        "-created_at", "-id"
     )
 
 
@@ -437,7 +453,7 @@ class DashboardFilters:
     query: str = ""
 
 
-def _search(referrals: QuerySet[Referral], agency: Agency, query: str) -> QuerySet[Referral]:
+def _search(referrals: MergedRows, agency: Agency, query: str) -> MergedRows:
     """Match a reference, or a name or date of birth where the agency holds identity: a
     search must not reveal whose case a category-limited grant is about."""
     text = query.strip()
@@ -453,9 +469,9 @@ def _search(referrals: QuerySet[Referral], agency: Agency, query: str) -> QueryS
 
 def dashboard_referrals_for_user(
     *, membership: Membership | None, filters: DashboardFilters
-) -> QuerySet[Referral]:
+) -> MergedRows:
     """The dashboard's rows: soonest (most overdue) screening due date first."""
-    referrals = referral_list_for_user(membership=membership)
+    referrals = referral_pages_for_user(membership=membership)
     if filters.status == "open":
         referrals = referrals.filter(status__in=OPEN_STATUSES)
     elif filters.status in ReferralStatus.values:

@@ -26,7 +26,7 @@ from referrals.selectors import (
     decision_for_referral,
     decisions_for_referral,
     referral_get_for_user,
-    referral_list_for_user,
+    referral_pages_for_user,
 )
 from referrals.services.case import (
     referral_create,
@@ -44,9 +44,7 @@ class ReferralListApi(ListAPIView):
     serializer_class = ReferralOutput
 
     def get_queryset(self):
-        return referral_list_for_user(membership=self.request.membership).select_related(
-            "concern_type"
-        )
+        return referral_pages_for_user(membership=self.request.membership)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = self.paginate_queryset(self.get_queryset())

@@ -9,7 +9,7 @@ from django.db import models
 
 from prevent_cases.exceptions import TransitionNotAllowed
 from prevent_cases.roles import Role
-from referrals.models import ReferralStatus
+from referrals.models import OPEN_REFERRAL_STATUSES, ReferralStatus
 from referrals.rules.vocabulary import ScreeningOutcome
 
 
@@ -47,7 +47,7 @@ EVENT_ROLES: dict[str, frozenset[str]] = {
     ScreeningEvent.PROGRESS: frozenset({Role.PREVENT_OFFICER}),
 }
 
-OPEN_STATUSES = frozenset({ReferralStatus.RECEIVED, ReferralStatus.SCREENING})
+OPEN_STATUSES = frozenset(OPEN_REFERRAL_STATUSES)
 FINAL_STATUSES = frozenset({ReferralStatus.CLOSED, ReferralStatus.PROGRESSED})
 
 

@@ -181,7 +181,8 @@ def _intake(area_id) -> ReferralIntake:
         intake_name = (
             f"{name}_id" if isinstance(model._meta.get_field(name), models.ForeignKey) else name
         )
-        if intake_name not in asked:
+        # An intake gives a date of birth or an estimated age, never both: the date is marked.
+        if intake_name not in asked or intake_name == "estimated_age":
             continue
         if (model, name) in MARKERS:
             value = _marker(model, name).value
