@@ -124,7 +124,15 @@ class SharingDecision(models.Model):
             models.Index(
                 fields=["case_type", "case_id", "receiving_agency"], name="decision_case_receiver"
             ),
-            models.Index(fields=["decided_at"], name="decision_decided_at"),
+            # One index per order the auditors' list can be sorted in, each ending in the
+            # unique id so a page's last row is an exact place to continue from.
+            models.Index(fields=["decided_at", "id"], name="decision_decided_at_id"),
+            models.Index(
+                fields=["decided_by_role", "decided_at", "id"], name="decision_role_decided_at"
+            ),
+            models.Index(
+                fields=["consent_status", "decided_at", "id"], name="decision_consent_decided_at"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -10,16 +10,19 @@ from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
+    Count,
     Exists,
     ExpressionWrapper,
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     TextField,
 )
 from django.db.models.functions import Cast
 
 from audit.event_types import EventType
+from audit.keyset import KeysetPage, Ordering, keyset_page
 from audit.models import AuditEvent, Checkpoint, DecisionReview, SharingDecision, VerificationRun
 from audit.vocabulary import ConsentStatus, DecisionAction
 from prevent_cases.exceptions import AccessDenied, NotFound
@@ -38,6 +41,7 @@ class DecisionFilters:
     without_consent_only: bool = False
     flagged_only: bool = False
     unreviewed_only: bool = False
+    case_reference: str = ""
 
     def as_codes(self) -> dict[str, str]:
         """The filters as codes and dates, for the export's audit event."""
@@ -48,7 +52,7 @@ class DecisionFilters:
         }
 
 
-def _require_auditor(membership: Membership | None) -> Membership:
+def require_auditor(membership: Membership | None) -> Membership:
     if not may_review_decisions(membership):
         raise AccessDenied("Only auditors may use the audit workspace (needs: auditor role).")
     return membership
@@ -93,6 +97,13 @@ def _apply_filters(decisions: QuerySet, filters: DecisionFilters) -> QuerySet:
         decisions = decisions.filter(flagged())
     if filters.unreviewed_only:
         decisions = decisions.filter(reviewed=False)
+    if filters.case_reference:
+        case = case_for_reference(filters.case_reference)
+        # A reference that names no case, and one whose decisions are all in another area,
+        # show the same empty list: the search reveals nothing beyond the auditor's area.
+        decisions = (
+            decisions.filter(case_type=case[0], case_id=case[1]) if case else decisions.none()
+        )
     return decisions
 
 
@@ -101,7 +112,7 @@ def decision_list_for_auditor(
 ) -> QuerySet[SharingDecision]:
     """Decisions in the auditor's area matching the filters, newest first, each annotated
     with `reviewed` and `flagged` (shared without consent and no reason recorded)."""
-    membership = _require_auditor(membership)
+    membership = require_auditor(membership)
     decisions = (
         _decisions_in_area(membership)
         .annotate(
@@ -110,11 +121,116 @@ def decision_list_for_auditor(
             without_consent=ExpressionWrapper(
                 shared_without_consent(), output_field=BooleanField()
             ),
+            # Reviews are never edited: the latest one is the decision's current finding.
+            review_finding=Subquery(
+                DecisionReview.objects.filter(decision=OuterRef("pk"))
+                .order_by("-created_at", "-id")
+                .values("finding")[:1]
+            ),
         )
         .select_related("disclosing_agency", "receiving_agency", "source_agency", "decided_by")
         .order_by("-decided_at", "-id")
     )
     return _apply_filters(decisions, filters)
+
+
+# The orders the list can be sorted in, each backed by an index of the same columns
+# (audit migration 0007), so a page deep in the list costs what the first one does.
+DECISION_SORTS: dict[str, tuple[str, ...]] = {
+    "decided": ("decided_at", "id"),
+    "role": ("decided_by_role", "decided_at", "id"),
+    "consent": ("consent_status", "decided_at", "id"),
+}
+DEFAULT_DECISION_ORDER = Ordering(DECISION_SORTS["decided"], descending=True)
+
+
+def decision_ordering(sort: str, direction: str) -> Ordering:
+    """The list's order from its query: a column and "ascending" or "descending"."""
+    if sort not in DECISION_SORTS:
+        return DEFAULT_DECISION_ORDER
+    return Ordering(DECISION_SORTS[sort], descending=direction != "ascending")
+
+
+def decision_page_for_auditor(
+    *,
+    membership: Membership | None,
+    filters: DecisionFilters,
+    ordering: Ordering,
+    cursor: str | None,
+    size: int,
+) -> KeysetPage:
+    """One page of the filtered decisions, without counting them all."""
+    decisions = decision_list_for_auditor(membership=membership, filters=filters)
+    return keyset_page(decisions, ordering=ordering, cursor=cursor, size=size)
+
+
+def next_unreviewed_decision(
+    *,
+    membership: Membership | None,
+    filters: DecisionFilters,
+    ordering: Ordering,
+    after: SharingDecision,
+) -> SharingDecision | None:
+    """The first decision not yet reviewed that follows `after` in the list's order, or,
+    past the end of the list, the first from its start; None when none is left."""
+    unreviewed = decision_list_for_auditor(membership=membership, filters=filters).filter(
+        reviewed=False
+    )
+    in_order = ordering.order_by()
+    following = unreviewed.filter(ordering.beyond(ordering.key(after))).order_by(*in_order).first()
+    if following is not None:
+        return following
+    return unreviewed.exclude(pk=after.pk).order_by(*in_order).first()
+
+
+@dataclass(frozen=True)
+class DecisionCounts:
+    unreviewed: int
+    without_consent: int
+    without_reason: int
+
+
+def decision_counts_for_auditor(*, membership: Membership | None) -> DecisionCounts:
+    """How many decisions in the area wait for review, and how many were shared without
+    consent, and without consent or a reason: one pass over the area's decisions."""
+    membership = require_auditor(membership)
+    counts = (
+        _decisions_in_area(membership)
+        .annotate(reviewed=Exists(DecisionReview.objects.filter(decision=OuterRef("pk"))))
+        .aggregate(
+            unreviewed=Count("pk", filter=Q(reviewed=False)),
+            without_consent=Count("pk", filter=shared_without_consent()),
+            without_reason=Count("pk", filter=flagged()),
+        )
+    )
+    return DecisionCounts(**counts)
+
+
+def case_for_reference(reference: str) -> tuple[str, uuid.UUID] | None:
+    """The case (type and id) a reference names, from the event that recorded its
+    creation: the record names cases by id, and knows their references only from there."""
+    found = (
+        AuditEvent.objects.filter(
+            type=EventType.REFERRAL_CREATED, payload__reference=reference.strip().upper()
+        )
+        .values_list("target_type", "target_id")
+        .first()
+    )
+    return found
+
+
+def case_references(cases) -> dict[uuid.UUID, str]:
+    """The references of the cases named as (case type, case id), in one query over their
+    creation events (through the index on the events' targets)."""
+    cases = {(case_type, uuid.UUID(str(case_id))) for case_type, case_id in cases if case_id}
+    if not cases:
+        return {}
+    events = AuditEvent.objects.filter(
+        type=EventType.REFERRAL_CREATED,
+        target_type__in={case_type for case_type, _ in cases},
+        target_id__in={case_id for _, case_id in cases},
+    ).values_list("target_id", "payload")
+    return {target_id: payload.get("reference", "") for target_id, payload in events}
 
 
 def decision_get_for_auditor(
@@ -159,7 +275,7 @@ def case_views_for_auditor(
 ) -> QuerySet[AuditEvent]:
     """Who was shown which case, when, which categories and through which path, newest
     first: single-case views, and pages of lists that showed it."""
-    membership = _require_auditor(membership)
+    membership = require_auditor(membership)
     events = AuditEvent.objects.filter(
         type__in=(EventType.CASE_VIEWED, EventType.CASES_LISTED),
         agency__in=_area_agency_ids(membership),
@@ -219,7 +335,7 @@ class ChainStatus:
 
 
 def chain_status_for_auditor(*, membership: Membership | None) -> ChainStatus:
-    _require_auditor(membership)
+    require_auditor(membership)
     head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     return ChainStatus(
         size=head[0] if head else 0,
@@ -230,8 +346,58 @@ def chain_status_for_auditor(*, membership: Membership | None) -> ChainStatus:
 
 
 def verification_run_get(*, membership: Membership | None, run_id: uuid.UUID) -> VerificationRun:
-    _require_auditor(membership)
+    require_auditor(membership)
     run = VerificationRun.objects.filter(pk=run_id).first()
     if run is None:
         raise NotFound("No verification run with that id.")
     return run
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    event_type: str = ""
+    agency: uuid.UUID | None = None
+    happened_from: datetime.date | None = None
+    happened_to: datetime.date | None = None
+    # A case reference, or the id of whatever the event is about.
+    target: str = ""
+
+
+EVENT_ORDER = Ordering(("seq",), descending=True)
+
+
+def _target_filter(target: str) -> Q | None:
+    try:
+        return Q(target_id=uuid.UUID(target))
+    except ValueError:
+        case = case_for_reference(target)
+        return Q(target_type=case[0], target_id=case[1]) if case else None
+
+
+def chain_events_for_auditor(
+    *, membership: Membership | None, filters: EventFilters, cursor: str | None, size: int
+) -> KeysetPage:
+    """One page of the events by members of the area's agencies, newest first, filtered;
+    paged by event number, so no page counts the chain."""
+    membership = require_auditor(membership)
+    events = AuditEvent.objects.filter(agency__in=_area_agency_ids(membership))
+    if filters.event_type:
+        events = events.filter(type=filters.event_type)
+    if filters.agency:
+        events = events.filter(agency=filters.agency)
+    if filters.happened_from:
+        events = events.filter(created_at__date__gte=filters.happened_from)
+    if filters.happened_to:
+        events = events.filter(created_at__date__lte=filters.happened_to)
+    if filters.target:
+        target = _target_filter(filters.target)
+        events = events.filter(target) if target is not None else events.none()
+    return keyset_page(events, ordering=EVENT_ORDER, cursor=cursor, size=size)
+
+
+def case_views_page_for_auditor(
+    *, membership: Membership | None, case_id: uuid.UUID | None, cursor: str | None, size: int
+) -> KeysetPage:
+    """One page of the case views, newest first, without counting them all."""
+    events = case_views_for_auditor(membership=membership, case_id=case_id)
+    return keyset_page(events, ordering=EVENT_ORDER, cursor=cursor, size=size)

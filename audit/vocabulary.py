@@ -6,6 +6,8 @@ information-sharing advice and the ICO Data Sharing Code).
 
 from django.db import models
 
+from prevent_cases.roles import Role
+
 
 class Category(models.TextChoices):
     """The categories of case information a decision names. Every screen and field belongs
@@ -83,3 +85,13 @@ class DecisionAction(models.TextChoices):
 class ReviewFinding(models.TextChoices):
     SATISFACTORY = "satisfactory", "Satisfactory"
     CONCERN = "concern", "Concern raised"
+
+
+def role_label(code: str) -> str:
+    """A decider's role as words: the record keeps the role's code as it was then."""
+    return dict(Role.choices).get(code, "Role not recorded")
+
+
+def review_label(finding: str | None) -> str:
+    """A decision's latest review finding as words, or that nobody has reviewed it."""
+    return dict(ReviewFinding.choices).get(finding, "Not reviewed") if finding else "Not reviewed"

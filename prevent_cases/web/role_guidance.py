@@ -125,6 +125,7 @@ NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
         ("panels:my-actions", "Panel actions"),
     ),
     Role.AUDITOR: (
+        ("audit:home", "Audit overview"),
         ("audit:decisions", "Sharing decisions"),
         ("audit:case-views", "Case views"),
         ("audit:chain", "Audit chain"),
@@ -138,14 +139,15 @@ PANEL_LANDING = {
     Role.CHANNEL_COORDINATOR: "panels:inbox",
     Role.PANEL_CHAIR: "panels:dashboard",
 }
-# Practitioners start from the interventions they deliver, wherever their agency is.
-ROLE_LANDING = {Role.PRACTITIONER: "panels:my-interventions"}
+# Practitioners start from the interventions they deliver, wherever their agency is;
+# auditors from what waits for their review.
+ROLE_LANDING = {Role.PRACTITIONER: "panels:my-interventions", Role.AUDITOR: "audit:home"}
 
 
 def landing_page(membership) -> str:
     """The URL name of the page a member starts from after signing in: the panel's work
     queue for its chair and coordinators (in the agency that runs an area's panel), a
-    practitioner's interventions, the home page for everyone else."""
+    practitioner's interventions, an auditor's overview, the home page for everyone else."""
     if membership is None or not membership.is_active:
         return "home"
     if membership.role in ROLE_LANDING:

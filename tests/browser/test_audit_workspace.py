@@ -1,8 +1,10 @@
 """The auditors' workspace in a real browser: filtering and exporting sharing decisions,
-reviewing one, seeing who viewed a case, and verifying the audit chain."""
+reviewing them one after another, seeing who viewed a case, and verifying and downloading
+the audit chain."""
 
 import csv
 import io
+import json
 import re
 
 import pytest
@@ -55,22 +57,21 @@ def assert_accessible(page: Page) -> None:
     assert_no_axe_violations(page)
 
 
-def decision_count(page: Page):
-    """The sentence above the table that says how many decisions match."""
-    return page.get_by_role("main").get_by_text(re.compile(r"\b\d+ decisions?\."))
+def decision_rows(page: Page):
+    """The decisions the list shows: the table's rows below its header."""
+    return page.get_by_role("table").locator("tbody").get_by_role("row")
 
 
 def test_auditor_filters_the_decisions_and_downloads_them(
     page: Page, live_server, referral: Referral
 ):
-    """The list counts every decision in the area; a filter narrows it; the CSV follows."""
+    """The list shows every decision in the area; a filter narrows it; the CSV follows."""
     sign_in(page, live_server, "northby.auditor")
 
     page.get_by_role("link", name="Sharing decisions").click()
 
     expect(page).to_have_title("Sharing decisions \N{EN DASH} Prevent case management")
-    expect(decision_count(page)).to_contain_text("3 decisions.")
-    expect(page.get_by_role("table").get_by_role("row")).to_have_count(4)  # and the header
+    expect(decision_rows(page)).to_have_count(3)
     assert_accessible(page)
 
     # When the auditor keeps only decisions to withhold
@@ -78,8 +79,8 @@ def test_auditor_filters_the_decisions_and_downloads_them(
     filters.get_by_label("Shared, withheld or revoked").select_option(label="Withheld")
     filters.get_by_role("button", name="Apply filters").click()
 
-    # Then the count and the table follow, and the filter stays chosen
-    expect(decision_count(page)).to_contain_text("1 decision.")
+    # Then the table follows, and the filter stays chosen
+    expect(decision_rows(page)).to_have_count(1)
     expect(page.get_by_role("table")).to_contain_text("Northby Probation Service")
     expect(page.get_by_role("table")).not_to_contain_text("Northby NHS Trust")
     expect(filters.get_by_label("Shared, withheld or revoked")).to_have_value("withhold")
@@ -102,7 +103,7 @@ def test_auditor_filters_the_decisions_and_downloads_them(
 
     # When they clear the filters, every decision is back
     page.get_by_role("link", name="Clear filters").click()
-    expect(decision_count(page)).to_contain_text("3 decisions.")
+    expect(decision_rows(page)).to_have_count(3)
 
 
 def test_auditor_reviews_a_decision(page: Page, live_server, referral: Referral):
@@ -147,7 +148,7 @@ def test_auditor_reviews_a_decision(page: Page, live_server, referral: Referral)
     assert_accessible(page)
 
     page.goto(f"{live_server.url}/audit/decisions/?unreviewed_only=on")
-    expect(decision_count(page)).to_contain_text("2 decisions.")
+    expect(decision_rows(page)).to_have_count(2)
 
 
 def test_auditor_sees_who_viewed_a_case(page: Page, live_server, referral: Referral):
@@ -173,7 +174,7 @@ def test_auditor_sees_who_viewed_a_case(page: Page, live_server, referral: Refer
     assert_accessible(page)
 
     view_row.get_by_role("link", name=re.compile(r"show only this case")).click()
-    expect(page.get_by_label("Case id")).to_have_value(str(referral.pk))
+    expect(page.get_by_label("Case reference")).to_have_value(referral.reference)
     expect(
         page.get_by_role("row")
         .filter(has_text=officer.get_full_name())
@@ -265,8 +266,97 @@ def test_case_views_run_to_a_second_page(page: Page, live_server, referral: Refe
     assert_accessible(page)
     pages.get_by_role("link", name=re.compile(r"^Next page")).click()
 
-    expect(page).to_have_url(re.compile(rf"\?case={referral.pk}&page=2$"))
-    expect(page.get_by_label("Case id")).to_have_value(str(referral.pk))
+    expect(page).to_have_url(re.compile(rf"\?case={referral.pk}&cursor="))
+    expect(page.get_by_label("Case reference")).to_have_value(str(referral.pk))
     expect(pages.get_by_role("link", name=re.compile(r"^Previous page"))).to_be_visible()
     expect(pages.get_by_role("link", name=re.compile(r"^Next"))).to_have_count(0)
+    assert_accessible(page)
+
+
+def test_auditor_reviews_three_decisions_in_a_row(page: Page, live_server, referral: Referral):
+    """From the overview, the unreviewed decisions one after another, then none are left."""
+    sign_in(page, live_server, "northby.auditor")
+
+    # The auditor lands on their overview, which counts what waits for them
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit overview")
+    assert_accessible(page)
+    page.get_by_role("link", name=re.compile(r"^3 decisions not yet reviewed")).click()
+    expect(decision_rows(page)).to_have_count(3)
+    decision_rows(page).first.get_by_role("link").first.click()
+
+    for number in range(3):
+        page.get_by_role("group", name="Your finding").get_by_label("Satisfactory").check()
+        page.get_by_label("What you checked and what you found").fill(
+            f"Decision {number + 1}: legal basis, consent and justification checked."
+        )
+        page.get_by_role("button", name="Record review").click()
+        expect(page.locator(".govuk-notification-banner--success")).to_contain_text(
+            "Review recorded."
+        )
+        if number < 2:
+            assert_accessible(page)
+            page.get_by_role("link", name="Next unreviewed decision").click()
+            expect(page.get_by_text("Nobody has reviewed this decision yet.")).to_be_visible()
+
+    expect(page.get_by_role("link", name="Next unreviewed decision")).to_have_count(0)
+    expect(page.get_by_text("There are none left to review.")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Back to the decisions").click()
+    expect(page.get_by_text("No decisions match these filters.")).to_be_visible()
+
+
+def test_auditor_filters_with_tags_and_sorts(page: Page, live_server, referral: Referral):
+    """Each selected filter is a tag that removes it; a column header sorts the list."""
+    sign_in(page, live_server, "northby.auditor")
+    page.goto(f"{live_server.url}/audit/decisions/")
+    filters = page.get_by_role("form", name="Filter decisions")
+    filters.get_by_label("Consent", exact=True).select_option(label="Consent not sought")
+    filters.get_by_label("Shared, withheld or revoked").select_option(label="Shared")
+    filters.get_by_role("button", name="Apply filters").click()
+
+    expect(decision_rows(page)).to_have_count(1)
+    expect(decision_rows(page)).to_contain_text(referral.reference)
+    expect(decision_rows(page)).to_contain_text("Prevent officer")
+    assert_accessible(page)
+
+    # When they remove the consent filter by its tag, only the other filter stays
+    page.get_by_role("link", name="Remove this filter: Consent: Consent not sought").click()
+    expect(decision_rows(page)).to_have_count(2)
+    expect(
+        page.get_by_role("link", name="Remove this filter: Shared, withheld or revoked: Shared")
+    ).to_be_visible()
+    expect(filters.get_by_label("Consent", exact=True)).to_have_value("")
+
+    # When they sort by consent, the header says so
+    page.get_by_role("link", name=re.compile(r"^Consent")).click()
+    consent = page.get_by_role("columnheader", name=re.compile(r"^Consent"))
+    expect(consent).to_have_attribute("aria-sort", "descending")
+    expect(decision_rows(page).first).to_contain_text("Consent not sought")
+    page.get_by_role("link", name=re.compile(r"^Consent")).click()
+    expect(consent).to_have_attribute("aria-sort", "ascending")
+    expect(decision_rows(page).first).to_contain_text("Consent given")
+    assert_accessible(page)
+
+
+def test_auditor_downloads_the_verification_bundle(page: Page, live_server, referral: Referral):
+    """The chain page explains checkpoints and hands over the bundle for offline checking."""
+    sign_in(page, live_server, "northby.auditor")
+    page.get_by_role("link", name="Audit chain").click()
+    expect(page.get_by_role("heading", name="What a checkpoint covers")).to_be_visible()
+    expect(page.get_by_role("table")).to_contain_text("Sharing decision recorded")
+    assert_accessible(page)
+
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download the bundle").click()
+    download = download_info.value
+    assert download.failure() is None
+    assert re.fullmatch(r"audit-bundle-1-\d+\.json", download.suggested_filename)
+    assert json.loads(download.path().read_bytes())["format"] == "prevent-audit-bundle/2"
+
+    page.reload()
+    events = page.get_by_role("form", name="Filter events")
+    events.get_by_label("What happened").select_option(label="Export produced")
+    events.get_by_role("button", name="Apply filters").click()
+    expect(page.get_by_role("table").locator("tbody").get_by_role("row")).to_have_count(1)
     assert_accessible(page)

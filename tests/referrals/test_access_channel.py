@@ -408,8 +408,9 @@ def test_auditors_see_whose_information_each_decision_disclosed(
 
     # Then the page names whose information an onward share passes on; a decision about
     # the discloser's own information (the revocation) names no one else's
+    # Columns: decided, case, from and to, decided by, decision, consent.
     rows = {
-        (row[1].split(" passing on ")[0], row[2].split(":")[0]): row[1]
+        (row[2].split(" passing on ")[0], row[4].split(":")[0]): row[2]
         for row in _table_rows(page.content.decode())
     }
     onward = rows[(f"{PANEL} to {PROVIDER}", "Shared")]
