@@ -8,3 +8,11 @@ class NamedRefOutput(serializers.Serializer):
 
     id = serializers.UUIDField()
     name = serializers.CharField()
+
+
+class CallerOutput(serializers.Serializer):
+    """Whom the caller acts as: ids and the role code, nothing personal."""
+
+    user = serializers.UUIDField(source="user_id")
+    role = serializers.CharField()
+    agency = serializers.UUIDField(source="agency_id")
