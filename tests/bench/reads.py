@@ -1,10 +1,11 @@
 """Timing reads through gunicorn at 1 and at 16 concurrent clients, and counting the
 queries each makes.
 
-Every client is a thread with its own signed-in session per role. In each round it opens
-the measured endpoints in a fresh random order, with the baseline before each one, until
-the round's time is up; so the baseline is sampled all through the run, under the same
-load as what it is compared with. Reads are not free of writes: each case read appends its
+Every client is a thread with its own signed-in sessions: the lone client one per role,
+each of 16 clients one role (tests.bench.reads.sign_in_clients). In each round a client
+opens its endpoints in a fresh random order, each after the baseline through the same
+session, until the time is up; so the baseline is sampled all through the run, under the
+same load as what it is compared with. Reads are not free of writes: each case read appends its
 event to the audit chain, as in production.
 
 Queries are counted in this process, not in gunicorn (whose settings stay as deployed):
@@ -23,7 +24,7 @@ from dataclasses import dataclass, field
 from time import monotonic
 
 from django.db import connection
-from django.test import Client
+from django.test import Client as TestClient
 from django.test.utils import CaptureQueriesContext
 
 from prevent_cases.models import User
@@ -34,6 +35,9 @@ from tests.bench.server import HOST, Server
 # Every endpoint is opened this many times per client before timing starts, so each
 # worker has imported, compiled and connected before its first timed request.
 WARM_UP_ROUNDS = 2
+
+# A client: its signed-in sessions, by role.
+Client = dict[str, Session]
 
 
 @dataclass
@@ -54,18 +58,20 @@ class ReadRun:
         return sum(len(s.seconds) + sum(s.failures.values()) for s in self.samples.values())
 
 
-def sign_in_clients(
-    server: Server, users: dict[str, User], clients: int
-) -> list[dict[str, Session]]:
-    """Each client's own sessions, one per role, signed in concurrently. A run with fewer
-    clients uses the first ones' sessions."""
-    pairs = [(client, role) for client in range(clients) for role in users]
+def sign_in_clients(server: Server, users: dict[str, User], clients: int) -> list[Client]:
+    """Sign in `clients` clients concurrently. A lone client has a session for every role
+    and opens every endpoint; several clients take one role each, in turn, and open that
+    role's endpoints (signing in is deliberately slow, and 16 clients with a session per
+    role would spend minutes on it)."""
+    roles = list(users)
+    wanted = [roles] if clients == 1 else [[roles[n % len(roles)]] for n in range(clients)]
+    pairs = [(number, role) for number, own in enumerate(wanted) for role in own]
     with ThreadPoolExecutor(max_workers=min(len(pairs), 16)) as pool:
         sessions = list(pool.map(lambda pair: signed_in(server, users[pair[1]].username), pairs))
-    by_client: list[dict[str, Session]] = [{} for _ in range(clients)]
-    for (client, role), session in zip(pairs, sessions, strict=True):
-        by_client[client][role] = session
-    return by_client
+    signed: list[Client] = [{} for _ in wanted]
+    for (number, role), session in zip(pairs, sessions, strict=True):
+        signed[number][role] = session
+    return signed
 
 
 def _client_loop(
@@ -84,8 +90,10 @@ def _client_loop(
         for endpoint in order.sample(list(endpoints), len(endpoints)):
             if finished_a_round and monotonic() >= deadline:
                 break
+            # The baseline goes through the same session as the endpoint it precedes.
+            session = sessions[endpoint.role]
             for step in (baseline, endpoint):
-                answer = sessions[step.role].get(step.path)
+                answer = session.get(step.path)
                 if answer.status == 200:
                     mine[step.name].seconds.append(answer.seconds)
                 else:
@@ -99,23 +107,35 @@ def _client_loop(
 
 
 def run_reads(
-    sessions: list[dict[str, Session]],
+    sessions: list[Client],
     baseline: Endpoint,
     endpoints: Sequence[Endpoint],
     *,
     seconds: float,
 ) -> ReadRun:
-    """Warm up, then time requests from every client (its sessions) for `seconds`."""
+    """Warm up, then time requests from every client (its sessions, the endpoints of its
+    roles) for `seconds`."""
     for _ in range(WARM_UP_ROUNDS):
-        for endpoint in (baseline, *endpoints):
-            sessions[0][endpoint.role].get(endpoint.path)
+        for own in sessions:
+            for endpoint in endpoints:
+                if endpoint.role in own:
+                    own[endpoint.role].get(baseline.path)
+                    own[endpoint.role].get(endpoint.path)
     samples: dict[str, Samples] = defaultdict(Samples)
     lock = threading.Lock()
     started = monotonic()
     threads = [
         threading.Thread(
             target=_client_loop,
-            args=(own, baseline, endpoints, started + seconds, number, samples, lock),
+            args=(
+                own,
+                baseline,
+                [endpoint for endpoint in endpoints if endpoint.role in own],
+                started + seconds,
+                number,
+                samples,
+                lock,
+            ),
         )
         for number, own in enumerate(sessions)
     ]
@@ -130,7 +150,7 @@ def count_queries(users: dict[str, User], endpoints: Sequence[Endpoint]) -> dict
     """Queries per request of each endpoint, in this process (see the module docstring)."""
     clients = {}
     for role, user in users.items():
-        client = Client(HTTP_HOST=HOST)
+        client = TestClient(HTTP_HOST=HOST)
         client.post("/sign-in/", {"username": user.username, "password": PASSWORD})
         clients[role] = client
     counts = {}
