@@ -13,7 +13,7 @@ DEV_ENV = DEBUG=true DEMO_MODE=true SECRET_KEY="$$(cat .dev-secret-key)" \
 	AUDIT_SIGNING_KEY="$$(cat .dev-audit-key)"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench-audit \
+.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench bench-audit \
 	compose-check clean chromium-installed
 
 help: ## List the targets
@@ -105,3 +105,11 @@ bench-audit: setup ## Audit chain benchmarks on PostgreSQL: concurrent decisions
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_bench} \
 	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
 	  $(BIN)/python -m tests.bench.bench_audit $(BENCH_PARTS)
+
+# Never drops the database: it benchmarks what is there (a name without "region" or "bench"
+# is refused) and the write part adds synthetic rows. BENCH_PARTS picks reads or writes,
+# BENCH_SECONDS sizes each read run, BENCH_WRITE_SCALE the writes, BENCH_PASSWORD the sign-ins.
+bench: setup ## Reads and writes through gunicorn on a populated PostgreSQL database, at 1 and 16 clients
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_region} \
+	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
+	  BENCH_PARTS="$(BENCH_PARTS)" $(BIN)/python -m tests.bench.bench_region

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from audit.web.sign_in_views import sign_in, sign_out
 from prevent_cases.admin import admin_site
+from prevent_cases.api.views import CallerApi
 from prevent_cases.web.views import healthz, home
 
 # A path under /api/ that no view matches answers the API's JSON error, not the page.
@@ -18,6 +19,7 @@ urlpatterns = [
     path("panels/", include("panels.urls")),
     path("admin/", admin_site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/me/", CallerApi.as_view(), name="api-me"),
     path("api/referrals/", include("referrals.api.urls")),
     path("api/audit/", include("audit.api.urls")),
     path("api/panels/", include("panels.api.urls")),

@@ -41,3 +41,11 @@ class InvalidRequestOutput(ErrorOutput):
     errors = FieldErrorsField(
         required=False, help_text="Present for invalid input; absent when the body is not JSON."
     )
+
+
+class CallerOutput(serializers.Serializer):
+    """Whom the caller acts as: ids and the role code, nothing personal."""
+
+    user = serializers.UUIDField(source="user_id")
+    role = serializers.CharField()
+    agency = serializers.UUIDField(source="agency_id")

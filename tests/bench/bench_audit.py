@@ -30,7 +30,7 @@ from tests.bench.import_stall import PHASES, REQUESTS, run_import_stall  # noqa:
 from tests.bench.report import line, percentile_ms, table  # noqa: E402
 from tests.bench.synthetic import extend_chain  # noqa: E402
 from tests.bench.verify_runs import VERIFIERS, measure_in_fresh_process  # noqa: E402
-from tests.bench.writers import plan_writers, run_writers  # noqa: E402
+from tests.bench.writers import plan_writers, run_writers, sharing_jobs  # noqa: E402
 
 # (writers, decisions each): the same 2,400-odd decisions' worth of work either way would
 # take too long single-threaded, so the lone writer does fewer.
@@ -49,12 +49,12 @@ def bench_writers() -> None:
     line("1. Sharing decisions through referrals.services.case.referral_share")
     rows = []
     for writers, per_writer in WRITER_RUNS:
-        run = run_writers(plan_writers(writers, per_writer))
+        run = run_writers(sharing_jobs(plan_writers(writers, per_writer)))
         shape = chain_shape()
         rows.append(
             (
                 writers,
-                run.decisions,
+                run.operations,
                 f"{run.seconds:.2f}",
                 f"{run.per_second:.0f}",
                 percentile_ms(run.latencies, 50),
@@ -88,7 +88,7 @@ def bench_verification() -> None:
                     verifier,
                     run.events,
                     "OK" if run.ok else "BROKEN",
-                    run.decisions,
+                    run.operations,
                     f"{run.seconds:.1f}",
                     f"{run.per_second:,.0f}",
                     f"{run.baseline_mib:.0f}",

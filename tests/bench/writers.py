@@ -1,15 +1,17 @@
-"""Recording sharing decisions through the real service from several writer processes.
+"""Writes through the real services from several writer processes.
 
 Each writer is a separate OS process with its own database connection (fork after every
-connection is closed), calling referrals.services.case.referral_share exactly as a web or worker
-process would: validate, insert the decision, append its event under the chain lock,
-recompute the receiving agency's grants, commit.
+connection is closed), calling a service exactly as a web or worker process would. The
+sharing decisions here call referrals.services.case.referral_share: validate, insert the
+decision, append its event under the chain lock, recompute the receiving agency's grants,
+commit. `run_writers` runs any such job (tests.bench.service_writes has the others).
 """
 
 import datetime
 import multiprocessing
 import traceback
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from time import perf_counter
 
@@ -27,7 +29,8 @@ OFFICERS = ("northby.officer", "southmere.officer")
 # Each referral is shared with this many partner agencies, one decision each, which is
 # also what keeps any two concurrent decisions off the same (referral, agency) grants.
 RECEIVERS_PER_REFERRAL = 5
-# Decisions vary in what they disclose, as a panel's do.
+# Decisions vary in what they disclose, within what the force's own record of a referral
+# holds (referrals.selectors.record_categories).
 CATEGORY_SETS = (
     ("identity", "concern"),
     ("identity",),
@@ -56,13 +59,29 @@ class WriterResult:
 @dataclass(frozen=True)
 class WriterRun:
     writers: int
-    decisions: int
+    operations: int
     seconds: float
     latencies: list[float]
 
     @property
     def per_second(self) -> float:
-        return self.decisions / self.seconds
+        return self.operations / self.seconds
+
+
+# A writer's work: given a callable that waits for every writer to be ready, prepare, wait,
+# then time each operation. It runs in a forked child, so it may be a closure.
+Job = Callable[[Callable[[], None]], WriterResult]
+
+
+def timed_calls(calls: Sequence[Callable[[], object]]) -> WriterResult:
+    """Make the calls one after another, timing each and the whole."""
+    latencies = []
+    started = perf_counter()
+    for call in calls:
+        call_started = perf_counter()
+        call()
+        latencies.append(perf_counter() - call_started)
+    return WriterResult(started=started, finished=perf_counter(), latencies=latencies)
 
 
 def _referral_pool(officer: User, count: int) -> tuple[uuid.UUID, ...]:
@@ -85,14 +104,20 @@ def _referral_pool(officer: User, count: int) -> tuple[uuid.UUID, ...]:
     )
 
 
-def plan_writers(writers: int, per_writer: int) -> list[WriterPlan]:
-    """Give every writer its own fresh referrals and the partner agencies to share with."""
+def plan_writers(
+    writers: int, per_writer: int, officers: Sequence[User] | None = None
+) -> list[WriterPlan]:
+    """Give every writer its own fresh referrals and the partner agencies to share with;
+    writers take turns among the officers (by default the demo areas' two)."""
+    if officers is None:
+        officers = [
+            User.objects.select_related("membership__agency__area").get(username=username)
+            for username in OFFICERS
+        ]
     plans = []
     referrals_each = -(-per_writer // RECEIVERS_PER_REFERRAL)
     for index in range(writers):
-        officer = User.objects.select_related("membership__agency__area").get(
-            username=OFFICERS[index % len(OFFICERS)]
-        )
+        officer = officers[index % len(officers)]
         agency = officer.membership.agency
         receivers = (
             Agency.objects.filter(area=agency.area_id)
@@ -111,7 +136,7 @@ def plan_writers(writers: int, per_writer: int) -> list[WriterPlan]:
     return plans
 
 
-def _record_decisions(plan: WriterPlan, barrier) -> WriterResult:
+def _record_decisions(plan: WriterPlan, ready: Callable[[], None]) -> WriterResult:
     officer = User.objects.select_related("membership__agency").get(pk=plan.officer_id)
     membership = officer.membership
     referrals = Referral.objects.in_bulk(plan.referral_ids)
@@ -120,27 +145,29 @@ def _record_decisions(plan: WriterPlan, barrier) -> WriterResult:
     # The content type cache is per process; fill it before the clock starts, as a
     # long-running web process would have.
     ContentType.objects.get_for_model(Referral)
-    barrier.wait(timeout=START_TIMEOUT_SECONDS)
-    latencies = []
-    started = perf_counter()
-    for number in range(plan.decisions):
-        referral_id = plan.referral_ids[number // len(plan.receiver_ids)]
-        receiver_id = plan.receiver_ids[number % len(plan.receiver_ids)]
-        call_started = perf_counter()
-        referral_share(
-            actor=officer,
-            membership=membership,
-            referral=referrals[referral_id],
-            receiving_agency=receivers[receiver_id],
-            data=inputs[number % len(inputs)],
-        )
-        latencies.append(perf_counter() - call_started)
-    return WriterResult(started=started, finished=perf_counter(), latencies=latencies)
+    ready()
+    return timed_calls(
+        [
+            lambda number=number: referral_share(
+                actor=officer,
+                membership=membership,
+                referral=referrals[plan.referral_ids[number // len(plan.receiver_ids)]],
+                receiving_agency=receivers[plan.receiver_ids[number % len(plan.receiver_ids)]],
+                data=inputs[number % len(inputs)],
+            )
+            for number in range(plan.decisions)
+        ]
+    )
 
 
-def _writer_process(plan: WriterPlan, barrier, results) -> None:
+def sharing_jobs(plans: Sequence[WriterPlan]) -> list[Job]:
+    """One job per plan, recording its decisions."""
+    return [lambda ready, plan=plan: _record_decisions(plan, ready) for plan in plans]
+
+
+def _writer_process(job: Job, barrier, results) -> None:
     try:
-        results.put(_record_decisions(plan, barrier))
+        results.put(job(lambda: barrier.wait(timeout=START_TIMEOUT_SECONDS)))
     except Exception:
         # Hand the failure to the parent, which would otherwise wait for a result forever.
         barrier.abort()
@@ -149,15 +176,15 @@ def _writer_process(plan: WriterPlan, barrier, results) -> None:
         connections.close_all()
 
 
-def run_writers(plans: list[WriterPlan]) -> WriterRun:
-    """Start one process per plan, release them together, and gather their timings."""
+def run_writers(jobs: Sequence[Job]) -> WriterRun:
+    """Start one process per job, release them together, and gather their timings."""
     # A forked child must not share the parent's socket to PostgreSQL.
     connections.close_all()
     context = multiprocessing.get_context("fork")
-    barrier = context.Barrier(len(plans))
+    barrier = context.Barrier(len(jobs))
     results = context.Queue()
     processes = [
-        context.Process(target=_writer_process, args=(plan, barrier, results)) for plan in plans
+        context.Process(target=_writer_process, args=(job, barrier, results)) for job in jobs
     ]
     for process in processes:
         process.start()
@@ -169,9 +196,10 @@ def run_writers(plans: list[WriterPlan]) -> WriterRun:
         raise RuntimeError("a writer failed:\n" + failures[0])
     started = min(outcome.started for outcome in outcomes)
     finished = max(outcome.finished for outcome in outcomes)
+    latencies = [latency for outcome in outcomes for latency in outcome.latencies]
     return WriterRun(
-        writers=len(plans),
-        decisions=sum(plan.decisions for plan in plans),
+        writers=len(jobs),
+        operations=len(latencies),
         seconds=finished - started,
-        latencies=[latency for outcome in outcomes for latency in outcome.latencies],
+        latencies=latencies,
     )
