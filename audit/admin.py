@@ -13,10 +13,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
 
 from audit.services.administration import (
     agencies_for_administrator,
@@ -27,6 +29,7 @@ from audit.services.administration import (
     membership_change,
     user_add,
     user_change,
+    user_invitation_resend,
     user_password_set,
     users_for_administrator,
 )
@@ -147,9 +150,31 @@ class MembershipInline(AdministratorOnlyMixin, admin.StackedInline):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class UserInvitationForm(forms.ModelForm):
+    """A new user's details, with no password: they are sent a link to set their own."""
+
+    class Meta:
+        model = User
+        fields = ["username", "first_name", "last_name", "email"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The invitation goes to the email address, and the service greets people by name.
+        for name in ("first_name", "last_name", "email"):
+            self.fields[name].required = True
+
+
 @admin.register(User, site=admin_site)
 class ServiceUserAdmin(AdministratorOnlyMixin, OwnAreaOnlyMixin, UserAdmin):
-    list_display = ["username", "first_name", "last_name", "agency", "role", "is_active"]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "agency",
+        "role",
+        "is_active",
+        "last_sign_in",
+    ]
     # Only agencies that appear in the (area-scoped) list, not every agency in the service.
     list_filter = [
         "is_active",
@@ -163,9 +188,21 @@ class ServiceUserAdmin(AdministratorOnlyMixin, OwnAreaOnlyMixin, UserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         ("Personal details", {"fields": ("first_name", "last_name", "email")}),
-        ("Status", {"fields": ("is_active", "last_login", "date_joined")}),
+        ("Status", {"fields": ("is_active", "last_sign_in", "date_joined")}),
     )
-    readonly_fields = ["last_login", "date_joined"]
+    readonly_fields = ["last_sign_in", "date_joined"]
+    # Nobody types a new user's password: the user sets it from the emailed link.
+    add_form = UserInvitationForm
+    add_form_template = None
+    add_fieldsets = (
+        (
+            None,
+            {
+                "fields": ("username", "first_name", "last_name", "email"),
+                "description": "They will be emailed a link to set their own password.",
+            },
+        ),
+    )
 
     def get_queryset(self, request: HttpRequest):
         return users_for_administrator(membership=request.membership)
@@ -177,6 +214,11 @@ class ServiceUserAdmin(AdministratorOnlyMixin, OwnAreaOnlyMixin, UserAdmin):
     @admin.display(description="Role", ordering="membership__role")
     def role(self, user: User) -> str:
         return user.membership.get_role_display() if hasattr(user, "membership") else "-"
+
+    @admin.display(description="Last sign-in", ordering="last_login", empty_value="Never")
+    def last_sign_in(self, user: User):
+        # Django's login() stamps last_login on every sign-in through the service's page.
+        return user.last_login
 
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         # A new user is saved with their membership, in save_formset: one change, one
@@ -191,12 +233,38 @@ class ServiceUserAdmin(AdministratorOnlyMixin, OwnAreaOnlyMixin, UserAdmin):
             if change:
                 membership_change(actor=request.user, membership=request.membership, changed=joined)
             else:
-                user_add(
+                user = user_add(
                     actor=request.user,
                     membership=request.membership,
                     user=form.instance,
                     joined=joined,
                 )
+                messages.success(request, _invitation_sent(user))
+
+    def get_urls(self):
+        invitation = path(
+            "<path:id>/invitation/",
+            self.admin_site.admin_view(self.invitation_resend),
+            name=f"{self.opts.app_label}_{self.opts.model_name}_invitation",
+        )
+        return [invitation, *super().get_urls()]
+
+    @method_decorator(require_POST)
+    def invitation_resend(self, request: HttpRequest, id: str) -> HttpResponse:
+        """Send a new link to set a password, from the button on the user's page."""
+        user = self.get_object(request, unquote(id))
+        try:
+            user = user_invitation_resend(
+                actor=request.user, membership=request.membership, user=user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            self.log_change(request, user, "Sent a new invitation to set a password.")
+            messages.success(request, _invitation_sent(user))
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:prevent_cases_user_change", args=(user.pk,))
+        )
 
     @method_decorator(sensitive_post_parameters())
     def user_change_password(
@@ -231,3 +299,10 @@ class ServiceUserAdmin(AdministratorOnlyMixin, OwnAreaOnlyMixin, UserAdmin):
         return HttpResponseRedirect(
             reverse(f"{self.admin_site.name}:prevent_cases_user_change", args=(user.pk,))
         )
+
+
+def _invitation_sent(user: User) -> str:
+    return (
+        f"A link to set their password was emailed to {user.email}. "
+        "It works once, and only until a newer invitation is sent."
+    )

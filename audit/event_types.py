@@ -65,6 +65,8 @@ class EventType(models.TextChoices):
     USER_CREATED = "user.created", "User created by an administrator"
     USER_CHANGED = "user.changed", "User's details changed by an administrator"
     USER_PASSWORD_SET = "user.password_set", "User's password set by an administrator"
+    USER_INVITED = "user.invited", "User sent a link to set their password by an administrator"
+    USER_PASSWORD_CHOSEN = "user.password_chosen", "User set their password from an invitation"
     USER_ACTIVATED = "user.activated", "User activated by an administrator"
     USER_DEACTIVATED = "user.deactivated", "User deactivated by an administrator"
     MEMBERSHIP_CREATED = "membership.created", "User joined to an agency by an administrator"
@@ -148,6 +150,9 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventType.USER_CREATED: frozenset({"has_password"}),
     EventType.USER_CHANGED: frozenset({"fields"}),
     EventType.USER_PASSWORD_SET: frozenset({"has_password"}),
+    # Whether an earlier invitation was replaced; the address it went to stays out.
+    EventType.USER_INVITED: frozenset({"resent"}),
+    EventType.USER_PASSWORD_CHOSEN: frozenset(),
     EventType.USER_ACTIVATED: frozenset(),
     EventType.USER_DEACTIVATED: frozenset(),
     EventType.MEMBERSHIP_CREATED: frozenset({"user", "agency", "role"}),

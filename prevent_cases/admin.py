@@ -27,6 +27,9 @@ def _request_is_administrator(request: HttpRequest) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
+    # The admin asks several times a page; the middleware has looked the membership up once.
+    if hasattr(request, "membership"):
+        return is_administrator(request.membership)
     return is_administrator(membership_for_user(user))
 
 

@@ -1,6 +1,7 @@
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
+from audit.web.invitation_views import invitation_password
 from audit.web.sign_in_views import sign_in, sign_out
 from prevent_cases.admin import admin_site
 from prevent_cases.api.views import CallerApi
@@ -14,6 +15,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("sign-in/", sign_in, name="login"),
     path("sign-out/", sign_out, name="logout"),
+    path("set-password/<uidb64>/<token>/", invitation_password, name="invitation_password"),
     path("referrals/", include("referrals.urls")),
     path("audit/", include("audit.urls")),
     path("panels/", include("panels.urls")),

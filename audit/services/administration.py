@@ -3,7 +3,8 @@
 An administrator manages their own area only (the area of their membership's agency). The
 reads below scope every admin list and page to it; the writes check it again, make the
 change through prevent_cases' rules (an agency's grant group, a role that fits its agency)
-and append the event, in one transaction. Events name what changed by id, code and field
+and append the event, in one transaction. New users are invited to set their own password
+(audit/services/invitations.py). Events name what changed by id, code and field
 name, never by the value typed, so no name, email or password reaches the chain.
 
 The admin pages (audit/admin.py) parse and show; nothing here knows a form. This lives in
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 
 from audit.event_types import EventType
 from audit.record.chain import append_event, atomic_unit
+from audit.services.invitations import invitation_email_send
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.policy import is_administrator
@@ -173,9 +175,11 @@ def agency_change(*, actor: User, membership: Membership | None, agency: Agency)
 
 @atomic_unit
 def user_add(*, actor: User, membership: Membership | None, user: User, joined: Membership) -> User:
-    """Create a user (username and password already set) and join them to an agency of the
-    administrator's area: one change, so a user never exists without a membership."""
+    """Create a user, join them to an agency of the administrator's area and email them a
+    link to set their own password: one change, so a user never exists without a
+    membership, and nobody but the user ever knows their password."""
     _authorise(membership, joined.agency.area_id)
+    user.set_unusable_password()
     user.full_clean()
     user.save(force_insert=True)
     joined.user = user
@@ -196,7 +200,47 @@ def user_add(*, actor: User, membership: Membership | None, user: User, joined: 
         target_id=joined.pk,
         payload={"user": user.pk, "agency": joined.agency_id, "role": joined.role},
     )
+    _invite(actor=actor, membership=membership, user=user, resent=False)
     return user
+
+
+def _invite(*, actor: User, membership: Membership, user: User, resent: bool) -> None:
+    # Sent before the unit commits, as reminders are: if the mail server refuses it, the
+    # change and its events roll back and the administrator is told, rather than the chain
+    # recording an invitation nobody received.
+    invitation_email_send(user=user)
+    _record(
+        EventType.USER_INVITED,
+        actor=actor,
+        membership=membership,
+        target_type="user",
+        target_id=user.pk,
+        payload={"resent": resent},
+    )
+
+
+@atomic_unit
+def user_invitation_resend(*, actor: User, membership: Membership | None, user: User) -> User:
+    """Send a new invitation to a user of the administrator's area who has not yet set a
+    password; the links sent before stop working.
+
+    A user who has a password is not invited again: that would take the password away, which
+    is a change of its own on their password page.
+    """
+    stored = _stored_user(membership, user)
+    if stored.has_usable_password():
+        raise ValidationError(
+            "This user has already set a password. To change it, use their password page."
+        )
+    if not stored.is_active:
+        raise ValidationError("This user is deactivated. Activate them before inviting them.")
+    if not stored.email:
+        raise ValidationError("This user has no email address. Add one, then send the invitation.")
+    # A new unusable password changes what the earlier links' tokens were made from.
+    stored.set_unusable_password()
+    stored.save(update_fields=["password"])
+    _invite(actor=actor, membership=membership, user=stored, resent=True)
+    return stored
 
 
 def _stored_user(membership: Membership | None, user: User) -> User:

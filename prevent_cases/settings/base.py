@@ -127,6 +127,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# The link that invites a new user to set their password works for three days (the
+# invitation tokens are Django's password reset tokens, so this is their timeout).
+PASSWORD_RESET_TIMEOUT = 3 * 24 * 60 * 60
 # guardian warns when its backend is absent; it is absent on purpose (see above).
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.utils import formats, timezone
 
 from audit.event_types import EventType
 from audit.models import AuditEvent
@@ -237,9 +238,9 @@ def test_a_new_user_must_come_with_a_membership(sign_in):
     """A hand-made POST with no membership form creates nobody."""
     data = {
         "username": "northby.nobody",
-        "usable_password": "true",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
+        "first_name": "Nora",
+        "last_name": "Body",
+        "email": "northby.nobody@example.org",
         "membership-TOTAL_FORMS": "0",
         "membership-INITIAL_FORMS": "0",
     }
@@ -253,9 +254,9 @@ def test_a_new_user_must_come_with_a_membership(sign_in):
 def _add_user_data(agency: Agency, role: str) -> dict[str, str]:
     return {
         "username": "northby.newstarter",
-        "usable_password": "true",
-        "password1": NEW_PASSWORD,
-        "password2": NEW_PASSWORD,
+        "first_name": "Nia",
+        "last_name": "Starter",
+        "email": "northby.newstarter@example.org",
         "membership-TOTAL_FORMS": "1",
         "membership-INITIAL_FORMS": "0",
         "membership-MIN_NUM_FORMS": "1",
@@ -269,9 +270,10 @@ def _add_user_data(agency: Agency, role: str) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("username", "added"), [("northby.admin", True), ("southmere.admin", False)]
 )
-def test_joining_a_new_user_to_an_agency_is_audited(sign_in, agency, username, added):
-    """The user, their membership and the grant group, with one event each for user and
-    membership; another area's administrator cannot join anyone to a Northby agency."""
+def test_joining_a_new_user_to_an_agency_is_audited(sign_in, agency, mailoutbox, username, added):
+    """The user, their membership, the grant group and an emailed invitation, with one event
+    each for user, membership and invitation; another area's administrator cannot join
+    anyone to a Northby agency."""
     police = agency(NORTHBY_POLICE)
 
     response = sign_in(username).post(
@@ -283,13 +285,19 @@ def test_joining_a_new_user_to_an_agency_is_audited(sign_in, agency, username, a
     assert (created is not None) is added
     if not added:
         assert _events(EventType.USER_CREATED) == []
+        assert mailoutbox == []
         return
     assert created.membership.agency == police
-    assert created.check_password(NEW_PASSWORD)
+    assert not created.has_usable_password()
     assert list(created.groups.all()) == [police.group]
     (user_created,) = _events(EventType.USER_CREATED)
     (joined,) = _events(EventType.MEMBERSHIP_CREATED)
-    assert (user_created.target_id, user_created.payload) == (created.pk, {"has_password": True})
+    (invited,) = _events(EventType.USER_INVITED)
+    assert (user_created.target_id, user_created.payload) == (created.pk, {"has_password": False})
+    assert (invited.target_id, invited.payload) == (created.pk, {"resent": False})
+    (email,) = mailoutbox
+    assert email.to == ["northby.newstarter@example.org"]
+    assert "/set-password/" in email.body
     assert joined.payload == {
         "user": str(created.pk),
         "agency": str(police.pk),
@@ -488,3 +496,54 @@ def test_turning_off_password_sign_in_is_audited(sign_in, user):
     assert not officer.has_usable_password()
     (event,) = _events(EventType.USER_PASSWORD_SET)
     assert (event.target_id, event.payload) == (officer.pk, {"has_password": False})
+
+
+def test_the_add_user_form_asks_for_no_password(sign_in):
+    """The new user sets their own from the emailed link; nobody types it for them."""
+    page = sign_in("northby.admin").get("/admin/prevent_cases/user/add/")
+
+    assert page.status_code == 200
+    for field in ("username", "first_name", "last_name", "email", "membership-0-role"):
+        assert f'name="{field}"' in page.text
+    assert 'type="password"' not in page.text
+    assert "usable_password" not in page.text
+    assert "emailed a link to set their own password" in page.text
+
+
+@pytest.mark.parametrize("missing", ["first_name", "last_name", "email"])
+def test_a_new_user_needs_a_name_and_an_email_address(sign_in, agency, mailoutbox, missing):
+    data = _add_user_data(agency(NORTHBY_POLICE), Role.PREVENT_OFFICER)
+    del data[missing]
+
+    response = sign_in("northby.admin").post("/admin/prevent_cases/user/add/", data)
+
+    assert response.status_code == 200
+    assert not User.objects.filter(username="northby.newstarter").exists()
+    assert mailoutbox == []
+
+
+def _last_sign_in_text(user: User) -> str:
+    return formats.localize(timezone.localtime(user.last_login))
+
+
+def test_each_users_last_sign_in_is_shown(sign_in, user, django_assert_max_num_queries):
+    """On the list and on the user's own page; "Never" for someone who has not signed in."""
+    sign_in("northby.officer")
+    officer, health = user("northby.officer"), user("northby.health")
+    assert health.last_login is None
+    client = sign_in("northby.admin")
+
+    with django_assert_max_num_queries(7):
+        listing = client.get("/admin/prevent_cases/user/")
+    page = client.get(f"/admin/prevent_cases/user/{officer.pk}/change/")
+
+    rows = {
+        username: row
+        for row in re.findall(r"<tr>.*?</tr>", listing.text, re.S)
+        for username in re.findall(r">(northby\.\w+)</a>", row)
+    }
+    assert "Last sign-in" in listing.text
+    assert _last_sign_in_text(officer) in rows["northby.officer"]
+    assert "Never" in rows["northby.health"]
+    assert "Last sign-in" in page.text
+    assert _last_sign_in_text(officer) in page.text
