@@ -15,7 +15,10 @@ class HasActiveMembership(BasePermission):
     def has_permission(self, request, view) -> bool:
         if not request.user or not request.user.is_authenticated:
             return False
-        membership = membership_for_user(request.user)
+        # The page middleware has already looked up a session's member; a token's is new here.
+        membership = getattr(request._request, "membership", None)
+        if membership is None or membership.user_id != request.user.pk:
+            membership = membership_for_user(request.user)
         request.membership = membership
         request._request.membership = membership
         return membership is not None
