@@ -370,6 +370,12 @@ def grants_rebuild() -> GrantDifference:
     while it runs, and it waits for those under way."""
     _lock_every_case()
     grants_tidy()
+    return _apply(_existing(), grants_from_log())
+
+
+def grants_from_log() -> dict[GrantKey, GrantValue]:
+    """Every grant the live decisions give, as (referral, group, permission, source, scope)
+    -> (decision, expiry): what a rebuild leaves, and what bulk generators write."""
     groups = dict(Agency.objects.values_list("pk", "group_id"))
     agencies_by_group = {group: agency for agency, group in groups.items()}
     existing_referrals = set(Referral.objects.values_list("pk", flat=True))
@@ -391,7 +397,7 @@ def grants_rebuild() -> GrantDifference:
             current = desired.get(key)
             if current is None or _outlasts(value, current):
                 desired[key] = value
-    return _apply(_existing(), desired)
+    return desired
 
 
 def grants_tidy() -> int:
