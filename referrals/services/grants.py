@@ -383,14 +383,18 @@ def grants_from_log() -> dict[GrantKey, GrantValue]:
     direct = desired_grants(
         [d for d in decisions if not d.onward], groups=groups, upstream=_upstream_lookup({})
     )
-    holdings = _direct_holdings_in(direct, agencies_by_group)
+    # What each agency holds directly, by case: one pass, not one per case with onward
+    # decisions (a region has thousands of those).
+    holdings_by_case: dict[uuid.UUID, dict] = {}
+    for key, value in _direct_holdings_in(direct, agencies_by_group).items():
+        holdings_by_case.setdefault(key[0], {})[key[1:]] = value
     onward_by_case: dict[uuid.UUID, list[LiveDecision]] = {}
     for decision in decisions:
         if decision.onward:
             onward_by_case.setdefault(decision.case_id, []).append(decision)
     desired = dict(direct)
     for case_id, onward in onward_by_case.items():
-        on_case = {key[1:]: value for key, value in holdings.items() if key[0] == case_id}
+        on_case = holdings_by_case.get(case_id, {})
         for key, value in desired_grants(
             onward, groups=groups, upstream=_upstream_lookup(on_case)
         ).items():

@@ -2,6 +2,7 @@
 
 import collections
 import datetime
+import gc
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -68,53 +69,13 @@ def generate_region(
         report(f"{name}: {seconds:.1f} s")
         return result
 
-    with transaction.atomic():
-        region = part(
-            "people",
-            lambda: build_people(users=sizes.users, password=password, rng=build.rng),
-        )
-        referrals = part(
-            "referrals",
-            lambda: build_referrals(
-                build, region, total=sizes.referrals, panel_cases=sizes.panel_cases
-            ),
-        )
-        cases = part(
-            "panels",
-            lambda: build_panel_cases(
-                build,
-                region,
-                referrals,
-                count=sizes.panel_cases,
-                interventions=sizes.interventions,
-            ),
-        )
-        part(
-            "delivery",
-            lambda: build_delivery(build, cases, progress_entries=sizes.progress_entries),
-        )
-
-        def sharing() -> None:
-            made = build.sharing.decisions.count
-            share_closed_referrals(build, referrals, wanted=sizes.decisions - made)
-            build.sharing.flush()
-
-        part("sharing", sharing)
-        part("grants", lambda: build.counts.update(grants=write_grants()))
-
-        def chain() -> None:
-            build.counts["activity_events"] = add_activity(
-                build.timeline,
-                target=sizes.events,
-                viewers=_viewers(region, referrals),
-                people=_people(region),
-                start=build.start,
-                now=build.now,
-                rng=build.rng,
-            )
-            build.counts["audit_events"] = write_chain(build.timeline)
-
-        part("chain", chain)
+    # Millions of small rows and events stay alive until the chain is written: left on, the
+    # cyclic collector would walk all of them again and again (none of them is cyclic).
+    gc.disable()
+    try:
+        region, referrals = _generate(build, sizes, password, part)
+    finally:
+        gc.enable()
     part("analyze", _analyze)
     build.counts.update(
         areas=len(region.areas),
@@ -127,6 +88,57 @@ def generate_region(
     summary.sign_ins = _sign_ins(region)
     summary.busiest = _busiest(region, referrals)
     return summary
+
+
+@transaction.atomic
+def _generate(build: Build, sizes: Sizes, password: str, part: Callable):
+    region = part(
+        "people",
+        lambda: build_people(users=sizes.users, password=password, rng=build.rng),
+    )
+    referrals = part(
+        "referrals",
+        lambda: build_referrals(
+            build, region, total=sizes.referrals, panel_cases=sizes.panel_cases
+        ),
+    )
+    cases = part(
+        "panels",
+        lambda: build_panel_cases(
+            build,
+            region,
+            referrals,
+            count=sizes.panel_cases,
+            interventions=sizes.interventions,
+        ),
+    )
+    part(
+        "delivery",
+        lambda: build_delivery(build, cases, progress_entries=sizes.progress_entries),
+    )
+
+    def sharing() -> None:
+        made = build.sharing.decisions.count
+        share_closed_referrals(build, referrals, wanted=sizes.decisions - made)
+        build.sharing.flush()
+
+    part("sharing", sharing)
+    part("grants", lambda: build.counts.update(grants=write_grants()))
+
+    def chain() -> None:
+        build.counts["activity_events"] = add_activity(
+            build.timeline,
+            target=sizes.events,
+            viewers=_viewers(region, referrals),
+            people=_people(region),
+            start=build.start,
+            now=build.now,
+            rng=build.rng,
+        )
+        build.counts["audit_events"] = write_chain(build.timeline)
+
+    part("chain", chain)
+    return region, referrals
 
 
 def _viewers(region: Region, referrals) -> list[tuple]:

@@ -21,7 +21,7 @@ class Build:
     ids: Ids = field(init=False)
     timeline: Timeline = field(init=False)
     sharing: Sharing = field(init=False)
-    # The panel's live share of who the person is, by (case, delivering agency).
+    # The panel's live share of who the person is, by case and delivering agency.
     identity_shares: dict = field(default_factory=dict)
     # Rows written, by table, for the summary.
     counts: dict[str, int] = field(default_factory=dict)

@@ -285,9 +285,9 @@ def _assign(build, tables: _Tables, case: RegionCase, intervention_id, goal_ids)
         source=panel.id,
         scope=work.scope,
     )
-    identities = build.identity_shares
-    if (case.id, agency.id) not in identities:
-        identities[(case.id, agency.id)] = sharing.record(
+    identities = build.identity_shares.setdefault(case.id, {})
+    if agency.id not in identities:
+        identities[agency.id] = sharing.record(
             moment=moment,
             referral_id=referral.id,
             discloser=panel.id,
@@ -477,7 +477,7 @@ def _end_access(build, case: RegionCase, works: list[_Work]) -> None:
     its share and (once the agency has nothing open on the case) who the person is, as
     intervention_access_end does; when the case leaves Channel, everything it gave the
     delivering agencies, as support_access_end does, closing what was still open."""
-    sharing, identities = build.sharing, build.identity_shares
+    sharing, identities = build.sharing, build.identity_shares.pop(case.id, {})
     chair, panel, referral = case.chair, case.panel, case.referral
     finished = sorted(
         (work for work in works if work.finish_at is not None), key=lambda work: work.finish_at
@@ -495,10 +495,8 @@ def _end_access(build, case: RegionCase, works: list[_Work]) -> None:
             and (other.open or (other.finish_at is not None and other.finish_at > work.finish_at))
             for other in works
         )
-        identity = identities.get((case.id, work.agency.id))
-        if not still_delivering and identity is not None:
-            revoked.append(identity)
-            del identities[(case.id, work.agency.id)]
+        if not still_delivering and work.agency.id in identities:
+            revoked.append(identities.pop(work.agency.id))
         for decision in revoked:
             sharing.revoke(
                 decision, moment=moment, decided_by=chair, role=Role.PANEL_CHAIR,
@@ -518,7 +516,7 @@ def _end_access(build, case: RegionCase, works: list[_Work]) -> None:
     # Consent refused before support started, or the case exited after it.
     reason = SUPPORT_ENDED_REASON if case.consent_at is None else CASE_ENDED_REASON
     live = [work.support_share for work in works if not work.access_ended]
-    live += [identities.pop(key) for key in [key for key in identities if key[0] == case.id]]
+    live += identities.values()
     for decision in live:
         sharing.revoke(
             decision, moment=case.ended_at, decided_by=chair, role=Role.PANEL_CHAIR,
