@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from audit.event_types import EventType
 from audit.services.decision_rules import DecisionInput
 from audit.vocabulary import DecisionAction, LegalBasis
-from prevent_cases.demo.cases import (
+from prevent_cases.demo.figures import (
     AGES,
     CONCERN_TYPES,
     CONCERNS,
