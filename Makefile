@@ -13,7 +13,7 @@ DEV_ENV = DEBUG=true DEMO_MODE=true SECRET_KEY="$$(cat .dev-secret-key)" \
 	AUDIT_SIGNING_KEY="$$(cat .dev-audit-key)"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench bench-audit \
+.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench bench-audit region \
 	compose-check clean chromium-installed
 
 help: ## List the targets
@@ -113,3 +113,10 @@ bench: setup ## Reads and writes through gunicorn on a populated PostgreSQL data
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_region} \
 	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
 	  BENCH_PARTS="$(BENCH_PARTS)" $(BIN)/python -m tests.bench.bench_region
+
+# REGION_SCALE scales every count (1 by default); REGION_CHECK=--check also times audit_verify
+# and rebuild_grants --check over the result.
+region: setup ## A synthetic region on PostgreSQL (100,000 referrals, 1M+ audit events) in a fresh database
+	DATABASE_URL=$${REGION_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_region} \
+	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
+	  $(BIN)/python -m tests.bench.region --scale $${REGION_SCALE:-1} $(REGION_CHECK)

@@ -370,6 +370,12 @@ def grants_rebuild() -> GrantDifference:
     while it runs, and it waits for those under way."""
     _lock_every_case()
     grants_tidy()
+    return _apply(_existing(), grants_from_log())
+
+
+def grants_from_log() -> dict[GrantKey, GrantValue]:
+    """Every grant the live decisions give, as (referral, group, permission, source, scope)
+    -> (decision, expiry): what a rebuild leaves, and what bulk generators write."""
     groups = dict(Agency.objects.values_list("pk", "group_id"))
     agencies_by_group = {group: agency for agency, group in groups.items()}
     existing_referrals = set(Referral.objects.values_list("pk", flat=True))
@@ -377,21 +383,25 @@ def grants_rebuild() -> GrantDifference:
     direct = desired_grants(
         [d for d in decisions if not d.onward], groups=groups, upstream=_upstream_lookup({})
     )
-    holdings = _direct_holdings_in(direct, agencies_by_group)
+    # What each agency holds directly, by case: one pass, not one per case with onward
+    # decisions (a region has thousands of those).
+    holdings_by_case: dict[uuid.UUID, dict] = {}
+    for key, value in _direct_holdings_in(direct, agencies_by_group).items():
+        holdings_by_case.setdefault(key[0], {})[key[1:]] = value
     onward_by_case: dict[uuid.UUID, list[LiveDecision]] = {}
     for decision in decisions:
         if decision.onward:
             onward_by_case.setdefault(decision.case_id, []).append(decision)
     desired = dict(direct)
     for case_id, onward in onward_by_case.items():
-        on_case = {key[1:]: value for key, value in holdings.items() if key[0] == case_id}
+        on_case = holdings_by_case.get(case_id, {})
         for key, value in desired_grants(
             onward, groups=groups, upstream=_upstream_lookup(on_case)
         ).items():
             current = desired.get(key)
             if current is None or _outlasts(value, current):
                 desired[key] = value
-    return _apply(_existing(), desired)
+    return desired
 
 
 def grants_tidy() -> int:

@@ -8,6 +8,8 @@ from psycopg2 import sql
 
 # The maintenance database every PostgreSQL server has; CREATE/DROP DATABASE run from it.
 MAINTENANCE_DB = "postgres"
+# A synthetic region may be generated into a database named for it, or into a bench one.
+REGION_MARKS = ("region", "bench")
 
 
 class NotABenchDatabase(RuntimeError):
@@ -24,21 +26,22 @@ def _server_params(database: str) -> dict[str, str]:
     return params
 
 
-def bench_database_name() -> str:
-    """The name in DATABASE_URL, refused unless it is plainly a benchmark database, because
-    the next step drops it."""
+def bench_database_name(marks: tuple[str, ...] = ("bench",)) -> str:
+    """The name in DATABASE_URL, refused unless it plainly names a throwaway database (it
+    contains one of `marks`), because the next step drops it."""
     config = settings.DATABASES["default"]
     if config["ENGINE"] != "django.db.backends.postgresql":
-        raise NotABenchDatabase("the audit benchmark measures PostgreSQL; set DATABASE_URL")
+        raise NotABenchDatabase("the benchmarks measure PostgreSQL; set DATABASE_URL")
     name = config["NAME"]
-    if "bench" not in name:
-        raise NotABenchDatabase(f"refusing to drop {name!r}: its name does not contain 'bench'")
+    if not any(mark in name for mark in marks):
+        wanted = " or ".join(repr(mark) for mark in marks)
+        raise NotABenchDatabase(f"refusing to drop {name!r}: its name does not contain {wanted}")
     return name
 
 
-def recreate_and_migrate() -> str:
+def recreate_and_migrate(marks: tuple[str, ...] = ("bench",)) -> str:
     """Drop and recreate the bench database, migrate it, and return the server version."""
-    name = bench_database_name()
+    name = bench_database_name(marks)
     connections.close_all()
     server = psycopg2.connect(**_server_params(MAINTENANCE_DB))
     server.autocommit = True  # CREATE/DROP DATABASE cannot run inside a transaction
