@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from json.encoder import encode_basestring
 from typing import Any
 
+import orjson
+
 GENESIS_HASH = "0" * 64
 
 EVENT_FIELDS = (
@@ -101,8 +103,38 @@ _parse_payload = json.JSONDecoder(parse_float=_refuse_float).decode
 _encode_sorted = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
+_SCALARS = (str, int, bool, type(None))
+
+
+def _exactly_read(value: Any) -> bool:
+    """Whether orjson read every number exactly: no float (which has no canonical form, and
+    which orjson also makes of an integer wider than 64 bits). Scalars are checked inline,
+    since most payloads are one flat object."""
+    items = value.values() if type(value) is dict else value
+    for item in items:
+        kind = type(item)
+        if kind in _SCALARS:
+            continue
+        if kind is float or not _exactly_read(item):
+            return False
+    return True
+
+
 @functools.lru_cache(maxsize=PAYLOAD_CACHE_SIZE)
 def canonical_payload_text(stored_json: str) -> str:
+    """The canonical JSON text of a payload stored as JSON text.
+
+    Most payloads are unique (each names its own record and hash), so the cache rarely
+    helps when a whole chain is verified; orjson parses and writes the same canonical
+    text about five times faster than the standard library. A number orjson would not
+    read exactly (a float, which has no canonical form, or an integer wider than 64 bits)
+    sends the payload down the standard library's path, which refuses floats."""
+    try:
+        value = orjson.loads(stored_json)
+    except orjson.JSONDecodeError:
+        value = None
+    if type(value) in (dict, list) and _exactly_read(value):
+        return orjson.dumps(value, option=orjson.OPT_SORT_KEYS).decode("utf-8")
     return _encode_sorted(_parse_payload(stored_json))
 
 

@@ -10,7 +10,13 @@ import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
-from audit.record.canonical import GENESIS_HASH, NotCanonical, canonical_bytes, event_hash
+from audit.record.canonical import (
+    GENESIS_HASH,
+    NotCanonical,
+    canonical_bytes,
+    canonical_payload_text,
+    event_hash,
+)
 from audit.record.checkpoints import CheckpointStatement, key_id_for
 from audit.record.records import (
     DECISION_COLUMNS_V1,
@@ -149,3 +155,22 @@ def test_floats_are_refused(value):
 def test_naive_timestamps_are_refused():
     with pytest.raises(NotCanonical, match="timezone-aware"):
         canonical_bytes({"created_at": datetime.datetime(2026, 11, 2, 9, 0)})  # noqa: DTZ001
+
+
+STORED_PAYLOADS = [
+    '{"b": 1, "a": [3, 2, {"z": null, "y": true}], "c": "x"}',
+    '{"text": "\\u0001\\u001f tab\\t line\\n quote\\" back\\\\ slash / é ☂ 😀 \\u007f"}',
+    '{"wide": 123456789012345678901234567890, "negative": -7}',
+    "{}",
+]
+
+
+@pytest.mark.parametrize("stored", STORED_PAYLOADS)
+def test_a_stored_payload_reads_as_the_canonical_form_writes_it(stored):
+    assert canonical_payload_text(stored) == canonical_bytes(json.loads(stored)).decode("utf-8")
+
+
+@pytest.mark.parametrize("stored", ['{"score": 1.5}', '{"nested": [{"n": 2e3}]}'])
+def test_a_stored_payload_holding_a_float_has_no_canonical_text(stored):
+    with pytest.raises(NotCanonical):
+        canonical_payload_text(stored)
