@@ -58,7 +58,7 @@ def person(**overrides) -> dict:
         "nationality": "British",
         "first_language": "Welsh",
         "interpreter_needed": "yes",
-        "pnc_number": "09/123456A",
+        "pnc_number": "09/123456C",
     }
     values.update(overrides)
     return values
@@ -159,7 +159,7 @@ def test_full_journey_logs_a_referral_with_every_answer(officer_client, user):
     )
     assert (subject.nationality, subject.first_language) == ("British", "Welsh")
     assert subject.interpreter_needed is True
-    assert subject.pnc_number == "09/123456A"
+    assert subject.pnc_number == "09/123456C"
     assert subject.is_child is False
     assert referral.received_on == datetime.date(2026, 11, 18)
     assert referral.area_id == officer.membership.agency.area_id
