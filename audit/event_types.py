@@ -15,6 +15,7 @@ class EventType(models.TextChoices):
     REFERRAL_CREATED = "referral.created", "Referral created"
     REFERRAL_TRANSITIONED = "referral.transitioned", "Referral status changed"
     REFERRAL_SCREENED = "referral.screened", "Screening outcome recorded"
+    REFERRAL_CORRECTED = "referral.corrected", "Referral record corrected by its owning force"
     REFERRAL_RESPONSIBILITY_CHANGED = (
         "referral.responsibility_changed",
         "Responsible panel changed",
@@ -85,6 +86,8 @@ PAYLOAD_KEYS: dict[str, frozenset[str]] = {
     EventType.REFERRAL_TRANSITIONED: frozenset({"from", "to", "event"}),
     EventType.REFERRAL_SCREENED: frozenset({"outcome", "deconfliction", "signposted_to"}),
     EventType.REFERRAL_RESPONSIBILITY_CHANGED: frozenset({"from_agency", "to_agency", "reason"}),
+    # Which field was corrected, never its old or new value.
+    EventType.REFERRAL_CORRECTED: frozenset({"correction", "field"}),
     EventType.PANEL_CASE_OPENED: frozenset({"panel", "panel_case", "previous_case"}),
     EventType.PANEL_CASE_STAGE_CHANGED: frozenset({"panel_case", "from", "to", "event", "outcome"}),
     EventType.PANEL_DECISION: frozenset(

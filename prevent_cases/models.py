@@ -56,6 +56,10 @@ class Agency(BaseModel):
     kind = models.CharField(max_length=32, choices=AgencyKind.choices)
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="agencies")
     is_active = models.BooleanField(default=True)
+    # How a partner that was given information reaches the agency that gave it: a team's
+    # shared mailbox and phone line, never a person's own.
+    contact_email = models.EmailField(blank=True, default="")
+    contact_phone = models.CharField(max_length=40, blank=True, default="")
     # The group whose object permissions are this agency's grants on cases. Only members
     # with a content role join it.
     group = models.OneToOneField(

@@ -352,6 +352,49 @@ class ReferralGrant(GroupObjectPermissionBase):
         ]
 
 
+class Correction(models.Model):
+    """One correction of one recorded field of a referral's record by its owning force:
+    who made it, when, why, the value before and the value after. Rows are only ever added;
+    the record shows the corrected value and every correction stays in its history.
+
+    A correction is the owning force's information in the category of the field it
+    corrects (referrals.rules.case_data), so it is shown only to those who may see that
+    category."""
+
+    class Record(models.TextChoices):
+        SUBJECT = "subject", "The person"
+        REFERRAL = "referral", "The referral"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="corrections")
+    record = models.CharField(max_length=16, choices=Record.choices)
+    field = models.CharField(max_length=64)
+    # The category of the corrected field, as the registry placed it when corrected.
+    category = models.CharField(max_length=32, choices=Category.choices)
+    # Both values as the record showed them, so the history reads the same whatever
+    # later changes: "" for a value not recorded.
+    previous_value = models.TextField(blank=True, default="")
+    new_value = models.TextField(blank=True, default="")
+    reason = models.TextField()
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["referral", "created_at"], name="correction_referral")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(record__in=["subject", "referral"]),
+                name="correction_record_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.referral_id}: {self.record}.{self.field}"
+
+
 class ImportJob(BaseModel):
     """A bulk import of referrals from a CSV file: checked whole first, then imported all or
     nothing, with its progress shown while it runs. Row errors name rows and fields only."""

@@ -16,7 +16,7 @@ from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from audit.models import SharingDecision
-from audit.vocabulary import Category
+from audit.vocabulary import Category, DecisionAction
 from prevent_cases.dates import parse_uk_date
 from prevent_cases.exceptions import NotFound
 from prevent_cases.merged_rows import MergedRows
@@ -30,6 +30,7 @@ from prevent_cases.policy import (
 )
 from referrals.models import (
     ConcernType,
+    Correction,
     Referral,
     ReferralGrant,
     ReferralResponsibility,
@@ -164,7 +165,13 @@ def _scoped(agency: Agency, referrals: QuerySet[Referral]) -> QuerySet[Referral]
         Prefetch(
             "grants",
             queryset=_live_grants(agency).only(
-                "id", "content_object_id", "permission_id", "source_agency_id", "scope"
+                "id",
+                "content_object_id",
+                "permission_id",
+                "source_agency_id",
+                "scope",
+                "decision_id",
+                "expires_at",
             ),
             to_attr="live_grants_for_viewer",
         )
@@ -602,3 +609,101 @@ def transfer_awaiting_owner(*, referral: Referral) -> ReferralResponsibility | N
         .exists()
     )
     return None if owner_shared else change
+
+
+def corrections_for_referral(*, shown: VisibleReferral) -> list[Correction]:
+    """Corrections of the referral's record the viewer may see: each is in the category of
+    the field it corrected, and the owning force's information like the record itself."""
+    referral = shown.referral
+    return list(
+        Correction.objects.filter(referral=referral, category__in=sorted(shown.categories))
+        .select_related("corrected_by__membership__agency")
+        .order_by("created_at", "id")
+    )
+
+
+def linked_referrals_for_user(*, membership: Membership, shown: VisibleReferral) -> list[Referral]:
+    """Other referrals of the same person (linked at intake), oldest first, among those the
+    member may see. That two referrals are about one person is identity information about
+    both: a referral is listed only where the member sees identity on it and on this one,
+    and one it may not see is neither listed nor counted."""
+    if not shown.shows(Category.IDENTITY):
+        return []
+    referral = shown.referral
+    others = (
+        referral_list_for_user(membership=membership)
+        .filter(subject__person=referral.subject.person)
+        .exclude(pk=referral.pk)
+        .order_by("received_on", "created_at", "id")
+    )
+    return [
+        other for other in others if visible(other, membership=membership).shows(Category.IDENTITY)
+    ]
+
+
+@dataclass(frozen=True)
+class EndedAccess:
+    """A case the member's agency was once given and no longer holds."""
+
+    reference: str
+    ended_at: object
+    # The agencies that gave it, whom to ask if the agency still needs it.
+    given_by: tuple[Agency, ...]
+
+
+def _ended_at(decision: SharingDecision, now) -> object | None:
+    """When a share ended, or None while it stands (or where another took its place)."""
+    successor = getattr(decision, "superseded_by", None)
+    if successor is not None:
+        return successor.decided_at if successor.action == DecisionAction.REVOKE else None
+    if decision.expires_at is not None and decision.expires_at <= now:
+        return decision.expires_at
+    return None
+
+
+def access_ended_for_user(
+    *, membership: Membership | None, referral_id: uuid.UUID
+) -> EndedAccess | None:
+    """Whether the member's agency was given this referral by a decision that has since
+    been revoked or has expired (or passed on from a share that ended). None when it was
+    never given it: a case never shared is not revealed to exist. Call only once the
+    member's read of the referral was refused."""
+    if not handles_case_content(membership):
+        return None
+    shares = list(
+        SharingDecision.objects.for_case(case_type="referral", case_id=referral_id)
+        .filter(receiving_agency_id=membership.agency_id, action=DecisionAction.SHARE)
+        .select_related("superseded_by", "disclosing_agency")
+        .order_by("decided_at", "id")
+    )
+    reference = Referral.objects.filter(pk=referral_id).values_list("reference", flat=True).first()
+    if not shares or reference is None:
+        return None
+    now = timezone.now()
+    ends = [_ended_at(decision, now) for decision in shares]
+    # A share passed on ends with the share it rested on, which the receiver never saw:
+    # when none of its own decisions ended, it ended when the one beneath it did.
+    ended = [end for end in ends if end is not None] or _ends_beneath(shares, referral_id, now)
+    return EndedAccess(
+        reference=reference,
+        ended_at=max(ended) if ended else None,
+        given_by=tuple(
+            {
+                decision.disclosing_agency_id: decision.disclosing_agency for decision in shares
+            }.values()
+        ),
+    )
+
+
+def _ends_beneath(shares: list[SharingDecision], referral_id: uuid.UUID, now) -> list:
+    beneath = SharingDecision.objects.for_case(case_type="referral", case_id=referral_id).filter(
+        receiving_agency_id__in={decision.disclosing_agency_id for decision in shares},
+        action=DecisionAction.SHARE,
+    )
+    return [
+        end
+        for end in (
+            _ended_at(decision, now) for decision in beneath.select_related("superseded_by")
+        )
+        if end is not None
+    ]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from referrals.web import import_views, intake_views, views
+from referrals.web import correction_views, import_views, intake_views, views
 
 app_name = "referrals"
 
@@ -20,6 +20,11 @@ urlpatterns = [
     path("import/<uuid:job_id>/", import_views.import_job, name="import-job"),
     path("<uuid:referral_id>/", views.referral_detail, name="detail"),
     path("<uuid:referral_id>/sharing/new/", views.sharing_decision_new, name="share"),
+    path(
+        "<uuid:referral_id>/corrections/<slug:field>/",
+        correction_views.correction_new,
+        name="correct",
+    ),
     path("<uuid:referral_id>/screening/start/", views.screening_start, name="screening-start"),
     path("<uuid:referral_id>/screening/outcome/", views.screening_outcome, name="screen"),
     path("<uuid:referral_id>/transfer/confirm/", views.transfer_confirm, name="transfer-confirm"),

@@ -5,6 +5,7 @@ Every name, date and narrative is invented (Faker en_GB, fixed seed). Proportion
 shared/domain.md section 8 (Home Office statistics 2023/24 and 2024/25).
 """
 
+import dataclasses
 import datetime
 import random
 
@@ -25,9 +26,11 @@ from prevent_cases.demo.figures import (
 )
 from prevent_cases.models import Agency, User
 from referrals.models import Referral
+from referrals.rules.identifiers import pnc_check_letter
 from referrals.rules.intake import ReferralIntake
 from referrals.selectors import current_concern_types
 from referrals.services.case import referral_create, referral_decision_revoke, referral_share
+from referrals.services.corrections import referral_correct
 from referrals.services.screening import ScreeningInput, referral_screen, referral_start_screening
 
 REFERRALS_PER_AREA = 60
@@ -46,6 +49,54 @@ STAGES = (
 def _pick(rng: random.Random, table):
     values, weights = zip(*table, strict=True)
     return rng.choices(values, weights=weights)[0]
+
+
+ROLES = {
+    "education": ("Designated safeguarding lead", "Synthetic {} Academy"),
+    "police": ("Neighbourhood officer", "{} Police"),
+    "local_authority": ("Youth worker", "{} Council Youth Service"),
+    "community": ("Community centre manager", "{} Community Centre"),
+    "family_friend": ("Aunt", ""),
+    "health": ("School nurse", "{} NHS Trust"),
+    "prison_probation": ("Probation officer", "{} Probation Service"),
+    "other": ("Volunteer", "{} Sports Club"),
+}
+INVOLVEMENT = (
+    "",
+    "Early help team visiting the family weekly.",
+    "Known to children's social care; a child in need plan ended last year.",
+    "Youth offending service supervising an order.",
+)
+
+
+def _details(
+    extra: Faker, xrng: random.Random, intake: ReferralIntake, area: str
+) -> ReferralIntake:
+    """The rest of what a referral records, filled in from a generator of its own so the
+    names, dates and proportions drawn before stay the same."""
+    child = intake.date_of_birth > intake.received_on.replace(year=intake.received_on.year - 18)
+    role, organisation = ROLES[intake.referrer_sector]
+    serial = f"{xrng.randint(1, 9999999):07d}"
+    year = f"{xrng.randint(10, 25):02d}"
+    return dataclasses.replace(
+        intake,
+        aliases=(f"{intake.given_names[0]}. {intake.family_name}",) if xrng.random() < 0.3 else (),
+        phone=f"07700 900{xrng.randint(0, 999):03d}",
+        email=f"{intake.given_names.lower()}.{intake.family_name.lower()}@example.org",
+        first_language="English" if xrng.random() < 0.8 else "Urdu",
+        interpreter_needed=xrng.random() < 0.05,
+        pnc_number=f"{year}/{serial}{pnc_check_letter(year, serial)}"
+        if xrng.random() < 0.25
+        else "",
+        parent_guardian_name=f"{extra.first_name()} {intake.family_name}" if child else "",
+        parent_guardian_contact=f"01632 960{xrng.randint(0, 999):03d}" if child else "",
+        school=f"Synthetic {area} Academy" if child else "",
+        referrer_role=role,
+        referrer_organisation=organisation.format(area),
+        existing_involvement=xrng.choice(INVOLVEMENT),
+        person_aware=xrng.choice((True, False, None)),
+        send_needs=child and xrng.random() < 0.2,
+    )
 
 
 def _intake(
@@ -124,7 +175,9 @@ def _share(by: User, referral: Referral, to: Agency, **overrides):
     )
 
 
-def _seed_area(area_name: str, fake: Faker, rng: random.Random, types: dict) -> int:
+def _seed_area(
+    area_name: str, fake: Faker, rng: random.Random, types: dict, extra: Faker, xrng
+) -> int:
     officer = User.objects.select_related("membership__agency__area").get(
         username=f"{area_name.lower()}.officer"
     )
@@ -142,7 +195,9 @@ def _seed_area(area_name: str, fake: Faker, rng: random.Random, types: dict) -> 
         referral = referral_create(
             actor=officer,
             membership=officer.membership,
-            intake=_intake(fake, rng, officer, types, waiting=waiting),
+            intake=_details(
+                extra, xrng, _intake(fake, rng, officer, types, waiting=waiting), area_name
+            ),
         )
         if stage != "received":
             _screen(officer, referral, stage)
@@ -167,7 +222,47 @@ def _seed_area(area_name: str, fake: Faker, rng: random.Random, types: dict) -> 
                     decision=decision,
                     reason="The college has no further part in supporting this person.",
                 )
-    return REFERRALS_PER_AREA
+        if number == 0:
+            first = referral
+    _later_and_corrected(officer, first, fake)
+    return REFERRALS_PER_AREA + 1
+
+
+def _later_and_corrected(officer: User, first: Referral, fake: Faker) -> None:
+    """The area's first referral, corrected once by its force, and the same person referred
+    again a fortnight ago and linked to it at intake."""
+    membership = officer.membership
+    subject = first.subject
+    referral_correct(
+        actor=officer,
+        membership=membership,
+        referral=first,
+        field="phone",
+        value="07700 900999",
+        reason="The school gave an old number; the family confirmed this one at the visit.",
+    )
+    referral_create(
+        actor=officer,
+        membership=membership,
+        intake=ReferralIntake(
+            area_id=first.area_id,
+            given_names=subject.given_names,
+            family_name=subject.family_name,
+            date_of_birth=subject.date_of_birth,
+            sex=subject.sex,
+            address=subject.address,
+            postcode=subject.postcode,
+            phone="07700 900999",
+            email=subject.email,
+            received_on=timezone.localdate() - datetime.timedelta(days=14),
+            referrer_name=fake.name(),
+            referrer_role="Youth worker",
+            referrer_organisation=f"{first.area} Council Youth Service",
+            referrer_sector="local_authority",
+            concern_summary="A second report: renewed talk of violence in an online group.",
+            linked_subject_id=subject.pk,
+        ),
+    )
 
 
 @transaction.atomic
@@ -177,4 +272,8 @@ def seed_cases() -> int:
     fake.seed_instance(SEED)
     rng = random.Random(SEED)
     types = dict(current_concern_types().values_list("code", "pk"))
-    return sum(_seed_area(area.name, fake, rng, types) for area in DEMO_AREAS)
+    # The details added since the first demo draw from their own generators.
+    extra = Faker("en_GB")
+    extra.seed_instance(SEED + 1)
+    xrng = random.Random(SEED + 1)
+    return sum(_seed_area(area.name, fake, rng, types, extra, xrng) for area in DEMO_AREAS)

@@ -2,6 +2,7 @@
 what is missing."""
 
 from django.db import transaction
+from django.utils.text import slugify
 from faker import Faker
 
 from panels.services.cases import panel_set_up
@@ -24,6 +25,18 @@ from prevent_cases.services import (
 SEED = 2026
 
 
+def _contact_set(agency: Agency, area_code: str) -> None:
+    """A team mailbox and phone line for each demo agency, so partners given information
+    see whom to ask (phone numbers from Ofcom's range for drama, never in use)."""
+    if agency.contact_email:
+        return
+    number = Agency.objects.filter(contact_phone__startswith="01632 96").count()
+    Agency.objects.filter(pk=agency.pk).update(
+        contact_email=f"{slugify(agency.name)}@{area_code}.example.org",
+        contact_phone=f"01632 96{number:04d}",
+    )
+
+
 @transaction.atomic
 def seed_people() -> dict[str, int]:
     """Create the demo areas, agencies and users that do not exist yet; return what was added."""
@@ -43,6 +56,7 @@ def seed_people() -> dict[str, int]:
             if agency is None:
                 agency = agency_create(name=agency_name, kind=account.agency_kind, area=area)
                 added["agencies"] += 1
+            _contact_set(agency, demo_area.code)
             username = demo_username(demo_area, account)
             if User.objects.filter(username=username).exists():
                 continue

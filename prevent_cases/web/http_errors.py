@@ -1,12 +1,24 @@
-"""Translating domain errors for HTML views: NotFound is a 404, AccessDenied a 403."""
+"""Translating domain errors for HTML views: NotFound is a 404, AccessDenied a 403.
+
+The service's own pages answer, whatever DEBUG says: a refusal is part of how the service
+behaves (a case the user may not see must look exactly like a missing one), so it is never
+left to Django's debug page, which would also print the reason and the URL patterns."""
 
 from collections.abc import Callable
 from functools import wraps
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 
 from prevent_cases.exceptions import AccessDenied, NotFound
+
+
+def not_found_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def forbidden_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "403.html", status=403)
 
 
 def domain_errors_as_http(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -16,9 +28,9 @@ def domain_errors_as_http(view: Callable[..., HttpResponse]) -> Callable[..., Ht
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         try:
             return view(request, *args, **kwargs)
-        except NotFound as error:
-            raise Http404(error.message) from error
-        except AccessDenied as error:
-            raise PermissionDenied(error.message) from error
+        except NotFound:
+            return not_found_page(request)
+        except AccessDenied:
+            return forbidden_page(request)
 
     return wrapped

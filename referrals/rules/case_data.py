@@ -20,6 +20,7 @@ from referrals.models import (
     AgeBandVersion,
     ConcernType,
     ConcernTypeVersion,
+    Correction,
     ImportJob,
     Referral,
     ReferralGrant,
@@ -121,6 +122,16 @@ REGISTRY: list[CaseModel] = [
         categories={Category.SCREENING: ("reason",)},
         framing=("from_status", "to_status", "event", "created_at"),
         internal=("id", "referral", "actor"),
+    ),
+    CaseModel(
+        Correction,
+        # A correction is in the category of the field it corrects: the field's name, both
+        # values and the reason are shown only to those who may see that category. Its
+        # source is the owning force, the only agency that corrects its record.
+        categories={},
+        category_field="category",
+        categorised_by_row=("field", "previous_value", "new_value", "reason", "created_at"),
+        internal=("id", "referral", "record", "category", "corrected_by"),
     ),
     CaseModel(
         ReferralResponsibility,

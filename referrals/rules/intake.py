@@ -8,6 +8,12 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 
+from referrals.rules.identifiers import (
+    normalise_pnc,
+    normalise_postcode,
+    pnc_error,
+    postcode_error,
+)
 from referrals.rules.vocabulary import Sector, Sex
 
 CHILD_AGE = 18
@@ -110,6 +116,17 @@ def _person_errors(intake: ReferralIntake, today: datetime.date) -> dict[str, li
         errors["estimated_age"] = ["Enter a date of birth or an estimated age, not both."]
     if intake.sex not in Sex.values:
         errors["sex"] = ["Choose female, male or not known."]
+    errors.update(identifier_errors(postcode=intake.postcode, pnc_number=intake.pnc_number))
+    return errors
+
+
+def identifier_errors(*, postcode: str = "", pnc_number: str = "") -> dict[str, list[str]]:
+    """A postcode or PNC number that is given but is not one, keyed by field."""
+    errors: dict[str, list[str]] = {}
+    if postcode.strip() and (error := postcode_error(normalise_postcode(postcode))):
+        errors["postcode"] = [error]
+    if pnc_number.strip() and (error := pnc_error(normalise_pnc(pnc_number))):
+        errors["pnc_number"] = [error]
     return errors
 
 

@@ -112,6 +112,13 @@ def endable_decisions(
     }
 
 
+def may_correct(membership: Membership | None, referral: Referral) -> bool:
+    """Whether the member may correct the referral's record: a Prevent officer of the force
+    that logged it, whose information the record is. Nobody else changes it, whatever they
+    were shared."""
+    return may_log_referrals(membership) and owns(membership, referral)
+
+
 def may_log_referrals(membership: Membership | None) -> bool:
     """Only Prevent officers log referrals, one at a time or by import."""
     return handles_case_content(membership) and membership.role == Role.PREVENT_OFFICER

@@ -19,6 +19,7 @@ from prevent_cases.policy import PANEL_SHARING_ROLES, WHOLE_CASE
 from prevent_cases.roles import Role
 from referrals.models import ConcernType, Referral, ReferralResponsibility, ReferralSource, Subject
 from referrals.rules.case_data import categories_of, fields_of
+from referrals.rules.identifiers import normalise_pnc, normalise_postcode
 from referrals.rules.intake import ReferralIntake, is_child
 from referrals.rules.intake import raise_if_invalid as raise_intake_errors
 from referrals.rules.matching import match_key
@@ -95,6 +96,9 @@ def _new_subject(intake: ReferralIntake, *, person: uuid.UUID | None = None) -> 
         aliases=[alias.strip() for alias in intake.aliases if alias.strip()],
         is_child=is_child(intake),
     )
+    # Identifiers are kept in the one form they are written in, whatever the spacing typed.
+    subject.postcode = normalise_postcode(intake.postcode) if intake.postcode.strip() else ""
+    subject.pnc_number = normalise_pnc(intake.pnc_number)
     subject.person = person or subject.id
     subject.match_key = match_key(subject.given_names, subject.family_name, subject.aliases)
     subject.full_clean()

@@ -24,16 +24,37 @@ def _as_shown(case: VisibleReferral, displayed: frozenset[str] | None) -> CaseSh
 
 
 def referral_read(
-    *, actor: User, membership: Membership, referral_id: uuid.UUID, via: str
+    *,
+    actor: User,
+    membership: Membership,
+    referral_id: uuid.UUID,
+    via: str,
+    displayed: frozenset[str] | None = None,
 ) -> VisibleReferral:
     """One referral as the viewer may see it, with its view recorded; NotFound if the
-    viewer may see nothing of it."""
+    viewer may see nothing of it. `displayed` names the categories the page shows at most
+    (a form about one field shows that field's); None means all the viewer may see."""
     shown = referral_get_for_user(membership=membership, referral_id=referral_id)
+    return referral_view_recorded(
+        actor=actor, membership=membership, shown=shown, via=via, displayed=displayed
+    )
+
+
+def referral_view_recorded(
+    *,
+    actor: User,
+    membership: Membership,
+    shown: VisibleReferral,
+    via: str,
+    displayed: frozenset[str] | None = None,
+) -> VisibleReferral:
+    """Record the view of a referral already fetched for the viewer, once a page has
+    decided to show it (a refused request records nothing)."""
     case_viewed_recorded(
         actor=actor,
         membership=membership,
         case_type=CASE_TYPE,
-        shown=_as_shown(shown, None),
+        shown=_as_shown(shown, displayed),
         via=via,
     )
     return shown

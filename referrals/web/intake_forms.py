@@ -229,11 +229,39 @@ class IntakePage(forms.Form):
         return Answer(label=label, value=text or "Not given", field_id=bound.id_for_label)
 
 
+class ServerLimited:
+    """A text field whose length limit is checked on the server only: a browser told the
+    limit (maxlength) cuts a pasted value short without a word, so the page refuses it
+    with a message instead and keeps what was typed."""
+
+    def __init__(self, *, label: str, max_length: int | None = None, **kwargs) -> None:
+        if max_length:
+            kwargs.setdefault("error_messages", {})
+            kwargs["error_messages"].setdefault(
+                "max_length",
+                f"{label.removesuffix(' (optional)')} must be {max_length} characters or fewer",
+            )
+        super().__init__(label=label, max_length=max_length, **kwargs)
+
+    def widget_attrs(self, widget: forms.Widget) -> dict:
+        attrs = super().widget_attrs(widget)
+        attrs.pop("maxlength", None)
+        return attrs
+
+
+class LimitedText(ServerLimited, forms.CharField):
+    pass
+
+
+class LimitedEmail(ServerLimited, forms.EmailField):
+    pass
+
+
 def _text(label: str, model=Subject, name: str = "", **kwargs) -> forms.CharField:
     kwargs.setdefault("required", False)
     if name:
         kwargs["max_length"] = _max_length(model, name)
-    return forms.CharField(label=label, **kwargs)
+    return LimitedText(label=label, **kwargs)
 
 
 class PersonPage(IntakePage):
@@ -264,7 +292,7 @@ class PersonPage(IntakePage):
     address = forms.CharField(label="Address (optional)", required=False, widget=forms.Textarea)
     postcode = _text("Postcode (optional)", name="postcode")
     phone = _text("Phone number (optional)", name="phone")
-    email = forms.EmailField(
+    email = LimitedEmail(
         label="Email address (optional)",
         required=False,
         max_length=_max_length(Subject, "email"),
@@ -283,7 +311,8 @@ class PersonPage(IntakePage):
     pnc_number = _text(
         "PNC number (optional)",
         name="pnc_number",
-        help_text="Police National Computer number, for example, 09/123456A",
+        help_text="Police National Computer number: the year, a slash, the serial number and "
+        "the check letter, for example, 19/1234567J",
     )
     summary_labels = {
         "estimated_age": "Estimated age",

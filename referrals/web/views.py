@@ -10,13 +10,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from audit.vocabulary import Category
-from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
+from prevent_cases.exceptions import AccessDenied, ConflictError, NotFound, TransitionNotAllowed
 from prevent_cases.selectors import agencies_other_than
 from prevent_cases.web.form_errors import add_service_errors
-from prevent_cases.web.http_errors import domain_errors_as_http
+from prevent_cases.web.http_errors import domain_errors_as_http, not_found_page
 from prevent_cases.web.keyset import page_after
 from referrals.rules.permissions import (
     endable_decisions,
+    may_correct,
     may_end,
     may_log_referrals,
     may_share,
@@ -27,10 +28,13 @@ from referrals.rules.permissions import (
 from referrals.rules.timeliness import working_days_between
 from referrals.rules.workflow import allowed_events
 from referrals.selectors import (
+    access_ended_for_user,
+    corrections_for_referral,
     dashboard_counts,
     dashboard_referrals_for_user,
     decision_for_referral,
     decisions_for_referral,
+    linked_referrals_for_user,
     referral_get_for_user,
     referral_timeline,
     shareable_categories,
@@ -40,7 +44,7 @@ from referrals.services.case import (
     referral_share,
     referral_transfer_confirm,
 )
-from referrals.services.reads import referral_read, referrals_read
+from referrals.services.reads import IDENTITY_ONLY, referral_read, referrals_read
 from referrals.services.screening import referral_screen, referral_start_screening
 from referrals.web.forms import (
     DashboardFilterForm,
@@ -48,7 +52,12 @@ from referrals.web.forms import (
     ScreeningForm,
     SharingDecisionForm,
 )
-from referrals.web.presenters import case_sections, person_name
+from referrals.web.presenters import (
+    case_sections,
+    outcome_summary,
+    person_name,
+    received_shares,
+)
 
 PAGE_SIZE = 25
 # The dashboard shows who a referral is about, where identity is held, and nothing else.
@@ -86,31 +95,63 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _access_ended(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
+    """A case the viewer's agency was once given and no longer holds says so, with when and
+    whom to ask; any other refusal is the same page as a missing id."""
+    ended = access_ended_for_user(membership=request.membership, referral_id=referral_id)
+    if ended is None:
+        return not_found_page(request)
+    return render(request, "referrals/access_ended.html", {"ended": ended}, status=403)
+
+
 @domain_errors_as_http
 def referral_detail(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
-    """One referral, showing only the categories the user's agency holds."""
+    """One referral: everything recorded, in the categories the user's agency holds."""
     membership = request.membership
-    shown = referral_read(
-        actor=request.user, membership=membership, referral_id=referral_id, via="page"
+    try:
+        shown = referral_read(
+            actor=request.user, membership=membership, referral_id=referral_id, via="page"
+        )
+    except NotFound:
+        return _access_ended(request, referral_id)
+    referral = shown.referral
+    decisions = list(decisions_for_referral(membership=membership, referral=referral))
+    correcting = may_correct(membership, referral)
+    corrections = corrections_for_referral(shown=shown)
+    linked = referrals_read(
+        actor=request.user,
+        membership=membership,
+        referrals=linked_referrals_for_user(membership=membership, shown=shown),
+        via="linked",
+        displayed=IDENTITY_ONLY,
     )
-    decisions = list(decisions_for_referral(membership=membership, referral=shown.referral))
     return render(
         request,
         "referrals/detail.html",
         {
             "shown": shown,
-            "referral": shown.referral,
-            "sections": case_sections(shown),
+            "referral": referral,
+            "sections": case_sections(
+                shown,
+                corrections=corrections,
+                may_correct=correcting,
+                viewer_agency_id=membership.agency_id,
+            ),
             "person_name": person_name(shown),
+            "outcome": outcome_summary(shown),
+            "linked": linked,
+            "received": []
+            if owns(membership, referral)
+            else received_shares(shown, decisions=decisions, agency_id=membership.agency_id),
             "decisions": decisions,
-            "can_share": may_share(membership, shown.referral),
-            "can_end": endable_decisions(membership, shown.referral, decisions),
+            "can_share": may_share(membership, referral),
+            "can_end": endable_decisions(membership, referral, decisions),
             "timeline": referral_timeline(membership=membership, shown=shown, decisions=decisions),
-            "events": allowed_events(shown.referral.status, membership.role)
-            if owns(membership, shown.referral)
+            "events": allowed_events(referral.status, membership.role)
+            if owns(membership, referral)
             else [],
-            "transfer_to_confirm": transfer_to_confirm(membership, shown.referral, decisions),
-            "working_days": working_days_between(shown.referral.received_on, timezone.localdate()),
+            "transfer_to_confirm": transfer_to_confirm(membership, referral, decisions),
+            "working_days": working_days_between(referral.received_on, timezone.localdate()),
             "today": timezone.localdate(),
         },
     )

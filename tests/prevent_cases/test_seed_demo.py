@@ -110,3 +110,20 @@ def test_seeded_cases_leave_a_valid_chain_and_something_for_every_role(settings,
     assert set(referral_list_for_user(membership=provider).values_list("pk", flat=True)) == (
         delivering
     )
+
+
+def test_the_demo_records_show_the_whole_record_with_corrections_and_linked_referrals():
+    from referrals.models import Correction, Referral
+
+    call_command("seed_demo", stdout=StringIO())
+    for area in Area.objects.all():
+        referrals = Referral.objects.filter(area=area).select_related("subject")
+        subjects = [referral.subject for referral in referrals]
+        assert all(subject.phone and subject.email and subject.postcode for subject in subjects)
+        assert any(subject.pnc_number for subject in subjects)
+        assert any(subject.school and subject.parent_guardian_name for subject in subjects)
+        assert all(referral.referrer_role for referral in referrals)
+        assert Correction.objects.filter(referral__area=area).exists()
+        people = [subject.person for subject in subjects]
+        assert len(set(people)) < len(people), "a person referred twice"
+    assert all(agency.contact_email and agency.contact_phone for agency in Agency.objects.all())

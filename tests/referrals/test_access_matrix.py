@@ -1,5 +1,6 @@
 """Who sees what: every role and relationship to a case, on every page and endpoint that
-touches case data. A case the user may not see answers 404 everywhere, as if missing."""
+touches case data. A case the user may not see answers 404 everywhere, as if missing; only
+an agency that was once given it is told, on the referral's page, that its access ended."""
 
 import datetime
 
@@ -29,6 +30,9 @@ RELATIONSHIPS = {
     "northby.auditor": ("auditor of a granted agency", None),
     "northby.admin": ("administrator of a granted agency", None),
 }
+
+# Relationships whose agency was given the case and no longer holds it.
+ENDED = {"revoked", "expired"}
 
 
 @pytest.fixture
@@ -77,9 +81,16 @@ def test_case_pages_and_endpoints(sign_in, case, username):
     listed_page = client.get("/referrals/").content.decode()
 
     if sees is None:
-        assert {name: r.status_code for name, r in responses.items()} == dict.fromkeys(
-            paths, 404
-        ), relationship
+        ended = relationship in ENDED
+        assert {name: r.status_code for name, r in responses.items()} == {
+            **dict.fromkeys(paths, 404),
+            "page": 403 if ended else 404,
+        }, relationship
+        page = responses["page"].content.decode()
+        assert ("Your access to this referral has ended" in page) is ended
+        assert (case.reference in page) is ended
+        assert FAMILY_NAME not in page
+        assert CONCERN not in page
         assert listed == []
         assert case.reference not in listed_page
         return

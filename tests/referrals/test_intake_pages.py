@@ -58,7 +58,7 @@ def person(**overrides) -> dict:
         "nationality": "British",
         "first_language": "Welsh",
         "interpreter_needed": "yes",
-        "pnc_number": "09/123456A",
+        "pnc_number": "09/123456C",
     }
     values.update(overrides)
     return values
@@ -159,7 +159,7 @@ def test_full_journey_logs_a_referral_with_every_answer(officer_client, user):
     )
     assert (subject.nationality, subject.first_language) == ("British", "Welsh")
     assert subject.interpreter_needed is True
-    assert subject.pnc_number == "09/123456A"
+    assert subject.pnc_number == "09/123456C"
     assert subject.is_child is False
     assert referral.received_on == datetime.date(2026, 11, 18)
     assert referral.area_id == officer.membership.agency.area_id
@@ -483,3 +483,27 @@ def test_earlier_people_offered_at_intake_are_recorded_as_shown(officer_client, 
             "sources": [str(earlier.owning_agency_id)],
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("postcode", "NB1", "Enter a real UK postcode, like SW1A 1AA"),
+        ("postcode", "NB1 2ZZ NB1 2ZZ", "Postcode must be 10 characters or fewer"),
+        ("pnc_number", "09/123456A", "check letter does not match"),
+        ("pnc_number", "123456", "Enter the PNC number as the year, a slash"),
+    ],
+)
+def test_identifiers_that_do_not_fit_are_refused_on_the_person_page(
+    officer_client, field, value, message
+):
+    response = officer_client.post(PERSON, person(**{field: value}))
+
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert message in page
+    assert f'value="{value}"' in page
+
+
+def test_person_page_inputs_set_no_browser_limit(officer_client):
+    assert "maxlength" not in officer_client.get(PERSON).content.decode()

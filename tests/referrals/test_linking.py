@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 EARLIER = {
     "school": "Synthetic Academy of Northby",
-    "pnc_number": "26/0000001X",
+    "pnc_number": "26/0000001W",
     "parent_guardian_name": "Jordan Synthetic-Parent",
     "parent_guardian_contact": "01632 960000",
 }

@@ -50,6 +50,10 @@ def test_officer_logs_a_referral_and_sees_every_category(sign_in, user):
         ({"concern_type": "00000000-0000-4000-8000-000000000000"}, "concern_type"),
         ({"sex": "unknown-value"}, "sex"),
         ({"given_names": "x" * 500}, "given_names"),
+        ({"postcode": "NB1"}, "postcode"),
+        ({"postcode": "NB1 2ZZ NB1 2ZZ"}, "postcode"),
+        ({"pnc_number": "19/1234567A"}, "pnc_number"),
+        ({"pnc_number": "1234567J"}, "pnc_number"),
         ({"linked_subject": "00000000-0000-4000-8000-000000000000"}, None),
     ],
 )
@@ -65,6 +69,19 @@ def test_bad_referrals_are_refused_with_field_errors_and_nothing_written(
         assert field in response.json()["errors"]
     assert not Referral.objects.exists()
     assert AuditEvent.objects.count() == before
+
+
+def test_identifiers_are_kept_in_one_form(sign_in, user):
+    officer = user("northby.officer")
+    response = sign_in("northby.officer").post(
+        "/api/referrals/",
+        _body(officer, postcode="nb1 2zz", pnc_number="19/1234567j"),
+        "application/json",
+    )
+
+    assert response.status_code == 201, response.json()
+    subject = Referral.objects.select_related("subject").get().subject
+    assert (subject.postcode, subject.pnc_number) == ("NB1 2ZZ", "19/1234567J")
 
 
 def test_only_prevent_officers_log_referrals(sign_in, user):
