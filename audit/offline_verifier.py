@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Verify an audit export bundle (prevent-audit-bundle/2, or /1) away from the system that
-made it.
+"""Verify an audit export bundle (prevent-audit-bundle/3, /2 or /1) away from the system
+that made it.
 
     python offline_verifier.py BUNDLE.json [--checkpoint FILE_OR_DIR ...] [--public-key HEX ...]
 
@@ -11,6 +11,10 @@ the `cryptography` package, because the standard library has no Ed25519.
 
 Pin what you hold from earlier: --checkpoint files you kept, and --public-key for the keys you
 were given out of band. Once a key is pinned, the keys inside the bundle are not trusted.
+
+An auditor's download is limited to their area: every event, but other areas' decision and
+review records withheld, listed by id only. Their events are checked; the records are not,
+and the verifier says how many were withheld. Only the operator's full bundle checks them.
 
 Prints "OK: ..." and exits 0, or prints "BROKEN at event S: ..." naming the first broken event
 and exits 1. Exits 2 when the input cannot be read or the signatures cannot be checked.
@@ -23,7 +27,8 @@ import sys
 from pathlib import Path
 
 # Version 2 added the reviews; a bundle of version 1 has none, and is read as having none.
-FORMATS = ("prevent-audit-bundle/1", "prevent-audit-bundle/2")
+# Version 3 added the area and the withheld records; earlier bundles withhold nothing.
+FORMATS = ("prevent-audit-bundle/1", "prevent-audit-bundle/2", "prevent-audit-bundle/3")
 GENESIS_HASH = "0" * 64
 EVENT_FIELDS = (
     "seq",
@@ -167,17 +172,22 @@ def check_events(bundle: dict) -> tuple[list, dict[int, str]]:
     return [], hashes
 
 
-def check_records(*, what: str, records: list, recording: list, hash_of) -> list:
+def check_records(*, what: str, records: list, withheld: list, recording: list, hash_of) -> list:
     """Each event in `recording` (seq, record id, hash it carries) has its record in the
-    bundle, and the record hashes to what the event says; no record is without its event."""
+    bundle, and the record hashes to what the event says, unless the record is withheld
+    (another area's); no record and no withheld id is without its event."""
     findings = []
     by_id = {record["id"]: record for record in records}
+    withheld = set(withheld)
     recorded = set()
     for seq, record_id, expected in recording:
         recorded.add(record_id)
         record = by_id.get(record_id)
+        if record is not None and record_id in withheld:
+            findings.append((seq, f"{what} {record_id} is both in the bundle and withheld"))
         if record is None:
-            findings.append((seq, f"{what} {record_id} is missing from the bundle"))
+            if record_id not in withheld:
+                findings.append((seq, f"{what} {record_id} is missing from the bundle"))
             continue
         try:
             recomputed = hash_of(record)
@@ -189,6 +199,10 @@ def check_records(*, what: str, records: list, recording: list, hash_of) -> list
     findings.extend(
         (None, f"{what} {record_id} is in the bundle but no event in range records it")
         for record_id in by_id.keys() - recorded
+    )
+    findings.extend(
+        (None, f"{what} {record_id} is withheld but no event in range records it")
+        for record_id in sorted(withheld - recorded)
     )
     return findings
 
@@ -203,6 +217,7 @@ def check_decisions(bundle: dict) -> list:
     return check_records(
         what="decision",
         records=bundle["decisions"],
+        withheld=bundle["withheld"]["decisions"],
         recording=recording,
         hash_of=decision_hash,
     )
@@ -220,6 +235,7 @@ def check_reviews(bundle: dict) -> list:
     return check_records(
         what="review",
         records=bundle["reviews"],
+        withheld=bundle["withheld"]["reviews"],
         recording=recording,
         hash_of=review_hash,
     )
@@ -292,10 +308,19 @@ def read_bundle(path: Path) -> dict:
         raise Unreadable(f"{path} is not a bundle of a format this verifier reads: {FORMATS}")
     if bundle["format"] == "prevent-audit-bundle/1":
         bundle.setdefault("reviews", [])
-    wanted = ("range", "chain_size", "events", "decisions", "reviews", "checkpoints")
+    if bundle["format"] != "prevent-audit-bundle/3":
+        # Nothing could be withheld before version 3: a list in an older bundle counts for none.
+        bundle["withheld"] = {"decisions": [], "reviews": []}
+    wanted = ("range", "chain_size", "events", "decisions", "reviews", "withheld", "checkpoints")
     absent = [key for key in (*wanted, "public_keys") if key not in bundle]
     if absent:
         raise Unreadable(f"{path} lacks {', '.join(absent)}")
+    withheld = bundle["withheld"]
+    if not isinstance(withheld, dict) or not all(
+        isinstance(withheld.get(kind), list) and all(isinstance(i, str) for i in withheld[kind])
+        for kind in ("decisions", "reviews")
+    ):
+        raise Unreadable(f"{path} does not list its withheld decisions and reviews by id")
     return bundle
 
 
@@ -339,6 +364,15 @@ def report(findings: list, bundle: dict, checkpoints_count: int, signatures_chec
             f"{len(bundle['reviews'])} reviews, {checkpoints_count} checkpoints"
         )
         say(line if signatures_checked else f"{line} (signatures NOT checked)")
+        for kind in ("decisions", "reviews"):
+            withheld = len(set(bundle["withheld"][kind]))
+            if withheld:
+                say(f"{withheld} {kind} withheld: another area's; not checked here")
+        if any(bundle["withheld"].values()):
+            area = bundle.get("area")
+            name = area.get("name") if isinstance(area, dict) else None
+            limited = f"This bundle is the {name} area's. " if name else ""
+            say(f"{limited}The operator's full bundle (manage.py audit_export) checks them.")
         return 0
 
     def where(seq: int | None) -> str:

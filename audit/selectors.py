@@ -69,6 +69,13 @@ def _decisions_in_area(membership: Membership) -> QuerySet[SharingDecision]:
     )
 
 
+def decision_ids_for_auditor(*, membership: Membership | None) -> QuerySet:
+    """The ids of the decisions in the auditor's area, scoped as their decision list is:
+    the decisions whose records (wording and reviews) an auditor of the area may read."""
+    membership = require_auditor(membership)
+    return _decisions_in_area(membership).values("pk")
+
+
 def shared_without_consent() -> Q:
     return Q(action=DecisionAction.SHARE) & ~Q(consent_status=ConsentStatus.GIVEN)
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from itertools import islice
 
 from audit.models import SharingDecision
-from audit.record.bundles import Bundle, bundle_export
-from audit.selectors import case_references
+from audit.record.bundles import AreaLimit, Bundle, bundle_export
+from audit.selectors import case_references, decision_ids_for_auditor
 from audit.services.decisions import export_recorded
 from audit.vocabulary import Category, review_label, role_label
 from prevent_cases.exceptions import AccessDenied
@@ -106,17 +106,27 @@ def decisions_csv(decisions: Iterable[SharingDecision]) -> tuple[str, int]:
 
 
 def verification_bundle_download(*, actor: User, membership: Membership | None) -> Bundle:
-    """The whole chain as it stands, as a bundle for audit/offline_verifier.py; the download
-    is recorded as the event after the bundle's last, so the bundle never changes under it."""
+    """The whole chain as it stands, as a bundle for audit/offline_verifier.py, limited to
+    the auditor's area: every event, but the records of decisions outside the area (as the
+    auditor's decision list scopes them) and of their reviews withheld, named by id only.
+    The download is recorded as the event after the bundle's last, so the bundle never
+    changes under it."""
     if not may_review_decisions(membership):
         raise AccessDenied("Only auditors may export the audit chain (needs: auditor role).")
-    bundle = bundle_export()
+    area = membership.agency.area
+    bundle = bundle_export(
+        limit=AreaLimit(
+            area_id=area.pk,
+            area_name=area.name,
+            decisions=decision_ids_for_auditor(membership=membership),
+        )
+    )
     export_recorded(
         actor=actor,
         membership=membership,
         export="verification_bundle",
         rows=bundle.last - bundle.first + 1,
-        filters={"from": str(bundle.first), "to": str(bundle.last)},
+        filters={"from": str(bundle.first), "to": str(bundle.last), "area": str(area.pk)},
         file_format="json",
     )
     return bundle

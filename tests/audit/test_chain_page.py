@@ -42,6 +42,9 @@ def test_the_page_explains_what_a_checkpoint_covers_and_how_to_verify(sign_in, r
     assert "A checkpoint covers every event from the first up to the number it states" in text
     assert "Ed25519" in text
     assert "python offline_verifier.py BUNDLE.json" in text
+    assert (
+        "It covers the whole chain, with other areas' decision and review records withheld" in text
+    )
 
 
 def test_events_of_the_area_are_filtered_by_type_and_case(sign_in, referral):
@@ -92,7 +95,7 @@ def test_the_bundle_download_is_an_event_and_verifies_offline(sign_in, referral,
     assert event.payload == {
         "export": "verification_bundle",
         "rows": head,
-        "filters": {"from": "1", "to": str(head)},
+        "filters": {"from": "1", "to": str(head), "area": str(referral.area_id)},
         "format": "json",
     }
 

@@ -43,7 +43,7 @@ def _export(*args: str) -> dict:
 def test_bundle_holds_the_requested_events_with_their_stored_hashes(record):
     bundle = _export("--from", "2", "--to", "5")
 
-    assert bundle["format"] == "prevent-audit-bundle/2"
+    assert bundle["format"] == "prevent-audit-bundle/3"
     assert bundle["range"] == {"from": 2, "to": 5}
     assert bundle["chain_size"] == record.size
     assert [event["seq"] for event in bundle["events"]] == [2, 3, 4, 5]

@@ -139,6 +139,96 @@ def test_a_bundle_of_the_first_format_still_verifies(tmp_path):
     assert result.stdout == "OK: events 1..5 verified, 2 decisions, 0 reviews, 1 checkpoints\n"
 
 
+def _area_bundle() -> dict:
+    """The vectors as an area's bundle of format 3: the version-2 decision and its review
+    are another area's, withheld and listed by id."""
+    bundle = _vector_bundle()
+    bundle["format"] = "prevent-audit-bundle/3"
+    bundle["area"] = {"id": "00000000-0000-4000-8000-00000000a4ea", "name": "Northby"}
+    decision, review = bundle["decisions"].pop(), bundle["reviews"].pop()
+    bundle["withheld"] = {"decisions": [decision["id"]], "reviews": [review["id"]]}
+    return bundle
+
+
+def test_an_area_bundle_verifies_and_says_what_was_withheld(tmp_path):
+    result = _run(_write(tmp_path / "bundle.json", _area_bundle()))
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines() == [
+        "OK: events 1..7 verified, 1 decisions, 0 reviews, 1 checkpoints",
+        "1 decisions withheld: another area's; not checked here",
+        "1 reviews withheld: another area's; not checked here",
+        "This bundle is the Northby area's. The operator's full bundle (manage.py audit_export) "
+        "checks them.",
+    ]
+
+
+def test_a_full_bundle_of_format_3_withholds_nothing(tmp_path):
+    bundle = _vector_bundle()
+    bundle.update(
+        format="prevent-audit-bundle/3", area=None, withheld={"decisions": [], "reviews": []}
+    )
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert result.stdout == "OK: events 1..7 verified, 2 decisions, 1 reviews, 1 checkpoints\n"
+
+
+def test_an_id_withheld_that_no_event_records_is_named(tmp_path):
+    bundle = _area_bundle()
+    bundle["withheld"]["reviews"].append(VECTORS["decision"]["record"]["id"])
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert result.returncode == 1
+    assert _first_line(result) == (
+        f"BROKEN in the bundle: review {VECTORS['decision']['record']['id']} is withheld but no "
+        "event in range records it"
+    )
+
+
+def test_a_record_both_present_and_withheld_is_named(tmp_path):
+    bundle = _area_bundle()
+    decision_id = VECTORS["decision"]["record"]["id"]
+    bundle["withheld"]["decisions"].append(decision_id)
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event 3: decision {decision_id} is both in the bundle and withheld"
+    )
+
+
+def test_a_bundle_of_an_earlier_format_withholds_nothing(tmp_path):
+    bundle = _area_bundle()
+    bundle["format"] = "prevent-audit-bundle/2"
+    decision_id = VECTORS["decision_v2"]["record"]["id"]
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert _first_line(result) == (
+        f"BROKEN at event 5: decision {decision_id} is missing from the bundle"
+    )
+
+
+@pytest.mark.parametrize(
+    "withheld",
+    [None, {"decisions": []}, {"decisions": [], "reviews": [7]}],
+    ids=["absent", "without-reviews", "not-ids"],
+)
+def test_a_bundle_of_format_3_must_list_what_it_withholds(tmp_path, withheld):
+    bundle = _area_bundle()
+    if withheld is None:
+        del bundle["withheld"]
+    else:
+        bundle["withheld"] = withheld
+
+    result = _run(_write(tmp_path / "bundle.json", bundle))
+
+    assert result.returncode == 2
+    assert result.stdout.startswith("Cannot verify:")
+
+
 @pytest.mark.parametrize(
     ("field", "value"), [("note", "Nothing to add."), ("finding", "satisfactory")]
 )

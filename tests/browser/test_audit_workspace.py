@@ -352,7 +352,9 @@ def test_auditor_downloads_the_verification_bundle(page: Page, live_server, refe
     download = download_info.value
     assert download.failure() is None
     assert re.fullmatch(r"audit-bundle-1-\d+\.json", download.suggested_filename)
-    assert json.loads(download.path().read_bytes())["format"] == "prevent-audit-bundle/2"
+    bundle = json.loads(download.path().read_bytes())
+    assert bundle["format"] == "prevent-audit-bundle/3"
+    assert bundle["area"]["name"] == "Northby"
 
     page.reload()
     events = page.get_by_role("form", name="Filter events")

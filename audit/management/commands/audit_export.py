@@ -7,9 +7,10 @@ from audit.record.bundles import RangeRefused, bundle_export
 
 class Command(BaseCommand):
     help = (
-        "Export events FROM..TO of the audit chain, with their sharing decisions, every known "
-        "checkpoint and the public keys, as a bundle for audit/offline_verifier.py. Writes no "
-        "audit event: the chain must not change while it is being exported."
+        "Export events FROM..TO of the audit chain, with every area's sharing decisions and "
+        "reviews, every known checkpoint and the public keys, as a full bundle for "
+        "audit/offline_verifier.py (an auditor's download withholds other areas' records). "
+        "Writes no audit event: the chain must not change while it is being exported."
     )
 
     def add_arguments(self, parser) -> None:
