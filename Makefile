@@ -13,7 +13,7 @@ DEV_ENV = DEBUG=true DEMO_MODE=true SECRET_KEY="$$(cat .dev-secret-key)" \
 	AUDIT_SIGNING_KEY="$$(cat .dev-audit-key)"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench bench-audit region \
+.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench bench-audit bench-plans region \
 	compose-check clean chromium-installed
 
 help: ## List the targets
@@ -112,7 +112,13 @@ bench-audit: setup ## Audit chain benchmarks on PostgreSQL: concurrent decisions
 bench: setup ## Reads and writes through gunicorn on a populated PostgreSQL database, at 1 and 16 clients
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_region} \
 	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
-	  BENCH_PARTS="$(BENCH_PARTS)" $(BIN)/python -m tests.bench.bench_region
+	  BENCH_PASSWORD=$${BENCH_PASSWORD:-region-password-2026} BENCH_PARTS="$(BENCH_PARTS)" \
+	  $(BIN)/python -m tests.bench.bench_region
+
+bench-plans: setup ## EXPLAIN ANALYZE of every query behind the benchmarked reads (BENCH_PLANS=--plans prints the slowest plans)
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_region} \
+	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
+	  BENCH_PASSWORD=$${BENCH_PASSWORD:-region-password-2026} $(BIN)/python -m tests.bench.plans $(BENCH_PLANS)
 
 # REGION_SCALE scales every count (1 by default); REGION_CHECK=--check also times audit_verify
 # and rebuild_grants --check over the result.

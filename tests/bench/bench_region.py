@@ -63,7 +63,7 @@ def _sized(per_writer: int) -> int:
     return max(1, round(per_writer * WRITE_SCALE))
 
 
-def _database_name() -> str:
+def bench_database_name() -> str:
     config = settings.DATABASES["default"]
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise NotABenchDatabase("the region benchmark measures PostgreSQL; set DATABASE_URL")
@@ -107,6 +107,8 @@ def print_cast(cast: Cast) -> None:
     for role, user in cast.users().items():
         membership = user.membership
         line(f"  {role}: {user.username} ({membership.get_role_display()}, {membership.agency})")
+    if cast.meeting_id is None:
+        line("  the chair's panel has held no meeting: the meeting page is not measured")
     line()
 
 
@@ -287,7 +289,7 @@ def main() -> None:
     unknown = set(parts) - set(PARTS)
     if unknown:
         raise SystemExit(f"unknown parts {sorted(unknown)}; choose from {list(PARTS)}")
-    name = _database_name()
+    name = bench_database_name()
     print_machine(name)
     cast = choose_cast()
     print_cast(cast)

@@ -42,7 +42,8 @@ class Cast:
     auditor: User
     referral_id: uuid.UUID
     panel_case_id: uuid.UUID
-    meeting_id: uuid.UUID
+    # None where the panel has held no meeting (the synthetic region generates none).
+    meeting_id: uuid.UUID | None
     intervention_id: uuid.UUID | None
 
     def users(self) -> dict[str, User]:
@@ -124,13 +125,12 @@ def choose_cast() -> Cast:
             PanelCase.objects.filter(panel__agency=chair_agency).order_by("-created_at", "-id"),
             "panel case of the chair's panel",
         ),
-        meeting_id=_first_id(
-            Meeting.objects.filter(panel__agency=chair_agency)
-            .exclude(location=BENCH_LOCATION)
-            .annotate(size=Count("items"))
-            .order_by("-size", "-starts_at", "id"),
-            "meeting of the chair's panel",
-        ),
+        meeting_id=Meeting.objects.filter(panel__agency=chair_agency)
+        .exclude(location=BENCH_LOCATION)
+        .annotate(size=Count("items"))
+        .order_by("-size", "-starts_at", "id")
+        .values_list("pk", flat=True)
+        .first(),
         intervention_id=Intervention.objects.filter(
             delivering_agency=practitioner.membership.agency_id, status__in=OPEN_INTERVENTIONS
         )

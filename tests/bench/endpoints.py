@@ -49,16 +49,19 @@ def measured_endpoints(cast: Cast) -> list[Endpoint]:
             "chair",
             reverse("panels:case", kwargs={"panel_case_id": cast.panel_case_id}),
         ),
-        Endpoint(
-            "meeting page",
-            "chair",
-            reverse("panels:meeting", kwargs={"meeting_id": cast.meeting_id}),
-        ),
         Endpoint("my interventions", "practitioner", reverse("panels:my-interventions")),
         Endpoint("interventions (API list)", "practitioner", reverse("panels-api:interventions")),
         Endpoint("auditors' decisions", "auditor", reverse("audit:decisions")),
         Endpoint("decisions (API list)", "auditor", reverse("audit-api:decisions")),
     ]
+    if cast.meeting_id is not None:
+        endpoints.append(
+            Endpoint(
+                "meeting page",
+                "chair",
+                reverse("panels:meeting", kwargs={"meeting_id": cast.meeting_id}),
+            )
+        )
     if cast.intervention_id is not None:
         endpoints.append(
             Endpoint(
