@@ -13,7 +13,26 @@ def _any(choices) -> list[tuple[str, str]]:
     return [("", "Any"), *choices]
 
 
-class DecisionFilterForm(forms.Form):
+class _AreaFilterForm(forms.Form):
+    """Filters over one area's records: its agencies to choose from, and a date range whose
+    end may not come before its start."""
+
+    date_range: tuple[str, str]
+
+    def __init__(self, *args, agencies, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+
+    def clean(self):
+        data = super().clean()
+        start_field, end_field = self.date_range
+        start, end = data.get(start_field), data.get(end_field)
+        if start and end and start > end:
+            self.add_error(end_field, "The end date must be on or after the start date.")
+        return data
+
+
+class DecisionFilterForm(_AreaFilterForm):
     decided_from = forms.DateField(
         label="Decided from",
         required=False,
@@ -58,16 +77,7 @@ class DecisionFilterForm(forms.Form):
         strip=True,
     )
 
-    def __init__(self, *args, agencies, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("decided_from"), data.get("decided_to")
-        if start and end and start > end:
-            self.add_error("decided_to", "The end date must be on or after the start date.")
-        return data
+    date_range = ("decided_from", "decided_to")
 
     def filters(self) -> DecisionFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
@@ -110,7 +120,7 @@ class DecisionFilterForm(forms.Form):
         return chosen
 
 
-class EventFilterForm(forms.Form):
+class EventFilterForm(_AreaFilterForm):
     event_type = forms.ChoiceField(
         choices=_any(sorted(EventType.choices, key=lambda choice: choice[1])),
         required=False,
@@ -141,16 +151,7 @@ class EventFilterForm(forms.Form):
         strip=True,
     )
 
-    def __init__(self, *args, agencies, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = agencies
-
-    def clean(self):
-        data = super().clean()
-        start, end = data.get("happened_from"), data.get("happened_to")
-        if start and end and start > end:
-            self.add_error("happened_to", "The end date must be on or after the start date.")
-        return data
+    date_range = ("happened_from", "happened_to")
 
     def filters(self) -> EventFilters:
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
