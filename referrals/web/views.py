@@ -28,6 +28,7 @@ from referrals.rules.permissions import (
 from referrals.rules.timeliness import working_days_between
 from referrals.rules.workflow import allowed_events
 from referrals.selectors import (
+    COUNT_CAP,
     access_ended_for_user,
     corrections_for_referral,
     dashboard_counts,
@@ -64,6 +65,10 @@ PAGE_SIZE = 25
 DASHBOARD_CATEGORIES = frozenset({Category.IDENTITY})
 
 
+def _count_label(count: int) -> str:
+    return f"more than {COUNT_CAP:,}" if count > COUNT_CAP else f"{count:,}"
+
+
 def referral_list(request: HttpRequest) -> HttpResponse:
     """The dashboard: referrals by status, most overdue first, with search and filters."""
     membership = request.membership
@@ -74,6 +79,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("after", None)
+    counts = dashboard_counts(membership=membership)
     return render(
         request,
         "referrals/list.html",
@@ -88,7 +94,8 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             ),
             "next_cursor": page.next_cursor,
             "query": query.urlencode(),
-            "counts": dashboard_counts(membership=membership),
+            "counts": counts,
+            "count_labels": {status: _count_label(n) for status, n in counts.items()},
             "today": timezone.localdate(),
             "may_log": may_log_referrals(membership),
         },

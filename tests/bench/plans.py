@@ -7,6 +7,7 @@ plan that needs JIT, or scans a whole large table, is what grows with a region; 
 flagged. Reads only: the endpoints' own audit events are written as they would be.
 """
 
+import logging
 import os
 import re
 import sys
@@ -53,6 +54,7 @@ def _explain(sql: str) -> str:
 def main() -> None:
     bench_database_name()  # refuses any database not named for a bench or region
     settings.DEBUG = False
+    logging.disable(logging.INFO)  # one line a request would bury the table
     show_plans = "--plans" in sys.argv
     cast = choose_cast()
     large = _large_tables()

@@ -38,3 +38,16 @@ def test_counts_by_status_and_overdue_in_one_query(officer, django_assert_num_qu
         counts = dashboard_counts(membership=officer.membership)
 
     assert counts == {"received": 2, "closed": 1, "overdue": 1}
+
+
+def test_counts_stop_past_the_cap_and_the_page_says_more_than(officer, sign_in, monkeypatch):
+    monkeypatch.setattr("referrals.selectors.COUNT_CAP", 2)
+    monkeypatch.setattr("referrals.web.views.COUNT_CAP", 2)
+    for _ in range(4):
+        make_referral(officer)
+
+    counts = dashboard_counts(membership=officer.membership)
+    page = sign_in("northby.officer").get("/referrals/").content.decode()
+
+    assert counts["received"] == 3
+    assert "more than 2" in page
