@@ -47,6 +47,23 @@ def test_the_panel_sees_waiting_referrals_oldest_first_with_days_waiting(sign_in
     assert "Waiting 0 days" in body
 
 
+def test_a_long_queue_shows_its_oldest_first_and_says_more_are_waiting(sign_in, user, monkeypatch):
+    monkeypatch.setattr("panels.selectors.dashboard.SECTION_LIMIT", 2)
+    officer = user("northby.officer")
+    with _days_ago(9):
+        oldest = progressed_referral(officer, family_name="Oldestperson")
+    with _days_ago(5):
+        older = progressed_referral(officer, family_name="Olderperson")
+    newest = progressed_referral(officer, family_name="Newestperson")
+
+    body = sign_in("northby.coordinator").get("/panels/inbox/").content.decode()
+
+    assert oldest.reference in body
+    assert older.reference in body
+    assert newest.reference not in body
+    assert "Showing the first 2, the longest waiting first. More are waiting." in body
+
+
 @pytest.mark.parametrize(
     "username",
     ["northby.officer", "northby.health", "northby.probation", "northby.auditor", "northby.admin"],

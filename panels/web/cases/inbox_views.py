@@ -22,6 +22,7 @@ from panels.selectors.cases import (
     panel_for_member,
     referrals_of,
 )
+from panels.selectors.dashboard import Section, section
 from panels.services.cases import panel_case_open
 from panels.web.refusal import refused
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
@@ -55,9 +56,11 @@ class CaseRow:
 @dataclass(frozen=True)
 class Inbox:
     panel: Panel
-    waiting: list[WaitingRow]
-    gathering: list[CaseRow]
-    due: list[CaseRow]
+    # Each list's first rows: a backlog shows as these are dealt with (panels.selectors.
+    # dashboard.section), so the page costs the same however long the queue grows.
+    waiting: Section
+    gathering: Section
+    due: Section
     meeting: Meeting | None
     due_by: datetime.date
 
@@ -67,17 +70,17 @@ def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
     if panel is None:
         raise AccessDenied(NO_INBOX)
     today = timezone.localdate()
-    waiting = list(channel_inbox(membership=membership))
-    gathering = list(cases_gathering_information(membership=membership))
+    waiting = section(channel_inbox(membership=membership))
+    gathering = section(cases_gathering_information(membership=membership))
     meeting = next_meeting(panel=panel)
     due_by = (
         timezone.localdate(meeting.starts_at)
         if meeting
         else today + datetime.timedelta(days=DUE_WITHOUT_MEETING_DAYS)
     )
-    due = list(cases_due_by(membership=membership, due_by=due_by))
-    case_referrals = referrals_of(membership=membership, rows=gathering + due)
-    listed = {referral.pk: referral for referral in waiting} | case_referrals
+    due = section(cases_due_by(membership=membership, due_by=due_by))
+    case_referrals = referrals_of(membership=membership, rows=gathering.rows + due.rows)
+    listed = {referral.pk: referral for referral in waiting.rows} | case_referrals
     # The whole page is one read: every case it names, with what it shows of each.
     shown = {
         case.referral.pk: case
@@ -95,16 +98,24 @@ def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
 
     return Inbox(
         panel=panel,
-        waiting=[
-            WaitingRow(
-                shown=shown[referral.pk],
-                name=name(referral.pk),
-                days_waiting=(today - timezone.localdate(referral.status_changed_at)).days,
-            )
-            for referral in waiting
-        ],
-        gathering=[CaseRow(case, name(case.referral_id)) for case in gathering],
-        due=[CaseRow(case, name(case.referral_id)) for case in due],
+        waiting=Section(
+            rows=[
+                WaitingRow(
+                    shown=shown[referral.pk],
+                    name=name(referral.pk),
+                    days_waiting=(today - timezone.localdate(referral.status_changed_at)).days,
+                )
+                for referral in waiting.rows
+            ],
+            more=waiting.more,
+        ),
+        gathering=Section(
+            rows=[CaseRow(case, name(case.referral_id)) for case in gathering.rows],
+            more=gathering.more,
+        ),
+        due=Section(
+            rows=[CaseRow(case, name(case.referral_id)) for case in due.rows], more=due.more
+        ),
         meeting=meeting,
         due_by=due_by,
     )
