@@ -94,6 +94,14 @@ class ProgressEntry(InterventionScoped):
         indexes = [
             models.Index(fields=["intervention", "occurred_on"], name="progress_by_date"),
             models.Index(fields=["intervention", "made_version"], name="progress_by_version"),
+            # The chair's open concerns, oldest first: concerns are a few among the entries,
+            # so the dashboard reads them from here rather than from every entry of the
+            # panel's interventions.
+            models.Index(
+                fields=["occurred_on", "created_at", "id"],
+                condition=models.Q(concern=True),
+                name="progress_concerns",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -227,7 +227,7 @@ def open_concerns(*, panel: Panel) -> QuerySet[ProgressEntry]:
         ProgressEntry.objects.filter(
             _own(panel, "intervention__panel_case__"), concern=True, correction__isnull=True
         )
-        .exclude(Exists(ConcernReview.objects.filter(entry_id=OuterRef("pk"))))
+        .exclude(pk__in=ConcernReview.objects.values("entry_id"))
         .filter(_delivery_reports_held(panel))
         .select_related(
             "intervention__panel_case",
