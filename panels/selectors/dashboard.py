@@ -8,11 +8,10 @@ panel is that panel's work, not this one's.
 """
 
 import datetime
-import uuid
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
 from audit.vocabulary import Category
@@ -29,7 +28,6 @@ from panels.models import (
     PostExitReview,
     ProgressEntry,
 )
-from panels.models.support import INTERVENTION_SCOPE_PREFIX
 from panels.models.vocabulary import (
     ConsentDecision,
     InterventionStatus,
@@ -189,46 +187,40 @@ def interventions_without_contact(
     )
 
 
-def _delivery_reports_held(panel: Panel) -> Q:
-    """Progress entries whose delivering agency's record the panel holds by a live grant:
-    for the intervention's scope (the agency's decision when it accepted) or for the whole
-    case. One query, for the scoped grants."""
-    grants = live_grants().filter(
-        group_id=panel.agency.group_id,
-        permission_id=permissions_by_category()[Category.SUPPORT],
-        content_object__responsible_agency_id=panel.agency_id,
-    )
-    scoped: dict = {}
-    for source_id, scope in grants.filter(scope__startswith=INTERVENTION_SCOPE_PREFIX).values_list(
-        "source_agency_id", "scope"
-    ):
-        scoped.setdefault(source_id, []).append(
-            uuid.UUID(scope.removeprefix(INTERVENTION_SCOPE_PREFIX))
+def _reports_held(panel: Panel, entries: list[ProgressEntry]) -> list[ProgressEntry]:
+    """The entries whose delivering agency's record the panel holds by a live grant: for
+    the intervention's scope (the agency's decision when it accepted) or for the whole
+    case. One query, for the grants on these entries' cases only."""
+    held = set(
+        live_grants()
+        .filter(
+            group_id=panel.agency.group_id,
+            permission_id=permissions_by_category()[Category.SUPPORT],
+            content_object_id__in={entry.referral_id for entry in entries},
         )
-    held = Q(
-        Exists(
-            grants.filter(
-                scope=WHOLE_CASE,
-                content_object_id=OuterRef("referral_id"),
-                source_agency_id=OuterRef("source_agency_id"),
-            )
-        )
+        .values_list("content_object_id", "source_agency_id", "scope")
     )
-    for source_id, intervention_ids in scoped.items():
-        held |= Q(source_agency_id=source_id, intervention_id__in=intervention_ids)
-    return held
+    return [
+        entry
+        for entry in entries
+        if (entry.referral_id, entry.source_agency_id, WHOLE_CASE) in held
+        or (entry.referral_id, entry.source_agency_id, entry.scope) in held
+    ]
 
 
-def open_concerns(*, panel: Panel) -> QuerySet[ProgressEntry]:
+def open_concerns(*, panel: Panel) -> "Section":
     """Concerns raised on the panel's cases that no later entry corrects and the panel has
     not yet recorded as considered, where the panel holds the delivering agency's record,
-    the oldest first."""
-    return (
+    the oldest first.
+
+    Open concerns are few (each is the panel's work until considered) and come from a
+    partial index of concerns; which of them the panel holds is settled for those few in
+    Python, rather than by an OR over every intervention's scope in SQL."""
+    concerns = (
         ProgressEntry.objects.filter(
             _own(panel, "intervention__panel_case__"), concern=True, correction__isnull=True
         )
         .exclude(pk__in=ConcernReview.objects.values("entry_id"))
-        .filter(_delivery_reports_held(panel))
         .select_related(
             "intervention__panel_case",
             "intervention__panel_case__referral",
@@ -236,6 +228,8 @@ def open_concerns(*, panel: Panel) -> QuerySet[ProgressEntry]:
         )
         .order_by("occurred_on", "created_at", "id")
     )
+    held = _reports_held(panel, list(concerns))
+    return Section(rows=held[:SECTION_LIMIT], more=len(held) > SECTION_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -317,5 +311,5 @@ def panel_dashboard_for_user(
         without_contact=section(
             interventions_without_contact(panel=panel, today=today, no_contact_days=no_contact_days)
         ),
-        open_concerns=section(open_concerns(panel=panel)),
+        open_concerns=open_concerns(panel=panel),
     )
