@@ -44,8 +44,9 @@ from referrals.services.grants import permissions_by_category
 
 # Open cases listed per page, longest in their stage first.
 OPEN_CASES_PAGE_SIZE = 25
-# Rows shown in each of the other sections; the section says when there are more.
-SECTION_LIMIT = 50
+# Rows shown in each of the other sections, as many as a page of open cases; the section
+# says when there are more.
+SECTION_LIMIT = OPEN_CASES_PAGE_SIZE
 # Post-exit reviews and re-assessments are listed this many days before they fall due,
 # so the coordinator can put them on an agenda in time.
 DUE_SOON_DAYS = 14
