@@ -66,6 +66,10 @@ PAGE_FORMS: dict[str, type[IntakePage]] = {
 FIELD_STEPS = {field: step for step, form in PAGE_FORMS.items() for field in form.base_fields}
 
 
+# A message tag the banner turns into a "Log another referral" link.
+LOG_ANOTHER = "log-another"
+
+
 def _officers_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
@@ -374,7 +378,11 @@ def intake_check(request: HttpRequest) -> HttpResponse:
             return _choose_again()
         else:
             journey.clear()
-            messages.success(request, f"Referral logged. Its reference is {referral.reference}.")
+            messages.success(
+                request,
+                f"Referral logged. Its reference is {referral.reference}.",
+                extra_tags=LOG_ANOTHER,
+            )
             return redirect("referrals:detail", referral_id=referral.pk)
     try:
         sections = _sections(journey, intake)

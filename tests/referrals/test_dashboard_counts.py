@@ -51,3 +51,19 @@ def test_counts_stop_past_the_cap_and_the_page_says_more_than(officer, sign_in, 
 
     assert counts["received"] == 3
     assert "more than 2" in page
+
+
+def test_each_count_links_to_the_list_it_counts(officer, sign_in):
+    today = timezone.localdate()
+    late = make_referral(officer, received_on=today - datetime.timedelta(days=30))
+    on_time = make_referral(officer, received_on=today)
+    client = sign_in("northby.officer")
+
+    page = client.get("/referrals/").content.decode()
+    overdue = client.get("/referrals/?status=open&overdue_only=on").content.decode()
+
+    assert 'href="?status=received"' in page
+    assert 'href="?status=open&amp;overdue_only=on"' in page
+    assert 'href="?status=closed"' not in page  # nothing closed: a plain 0, no link
+    assert late.reference in overdue
+    assert on_time.reference not in overdue

@@ -144,6 +144,7 @@ def test_full_journey_logs_a_referral_with_every_answer(officer_client, user):
     referral = Referral.objects.get(created_by=officer)
     assert response.redirect_chain[-1][0] == f"/referrals/{referral.pk}/"
     assert f"Its reference is {referral.reference}" in response.content.decode()
+    assert f'href="{START}">Log another referral</a>' in response.content.decode()
     subject = referral.subject
     assert (subject.given_names, subject.family_name) == ("Robin", "Examplefield")
     assert subject.aliases == ["Robyn Examplefield", "R. Field"]
