@@ -15,8 +15,8 @@ from typing import Any
 from django.db import connection
 
 from audit.models import AuditEvent
-from audit.record.canonical import GENESIS_HASH, canonical_timestamp, event_body
-from audit.record.chain import COPY_ESCAPES, COPY_SQL, _checked_payload
+from audit.record.canonical import canonical_timestamp, event_body
+from audit.record.chain import COPY_ESCAPES, COPY_SQL, chain_head, checked_payload
 
 # Rows per write: large enough to amortise the round trip, small enough to keep the
 # generator's own memory modest.
@@ -50,12 +50,6 @@ def copy_value(value: Any) -> str:
     return text(value) if text is not None else copy_value(str(value))
 
 
-def chain_head() -> tuple[int, str]:
-    """The seq and hash of the chain's last event (0 and the genesis hash when empty)."""
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    return head if head else (0, GENESIS_HASH)
-
-
 class BulkChain:
     """Events appended in the order given, written every BATCH_ROWS and by `flush`. Run it
     inside one transaction, with nothing else appending meanwhile."""
@@ -76,7 +70,7 @@ class BulkChain:
         target_id: uuid.UUID | None = None,
         payload: dict[str, Any] | None = None,
     ) -> None:
-        checked = _checked_payload(event_type, payload or {})
+        checked = checked_payload(event_type, payload or {})
         body = event_body(
             event_type=event_type,
             actor=actor,

@@ -73,7 +73,7 @@ class _Pending:
         return None
 
 
-def _checked_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
+def checked_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
     unknown = set(payload) - PAYLOAD_KEYS[event_type]
     if unknown:
         raise PayloadRejected(f"{event_type} payload may not carry {sorted(unknown)}")
@@ -81,6 +81,12 @@ def _checked_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]
         return canonical_value(payload)
     except NotCanonical as error:
         raise PayloadRejected(str(error)) from error
+
+
+def chain_head() -> tuple[int, str]:
+    """The seq and hash of the chain's last event (0 and the genesis hash when empty)."""
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    return head if head else (0, GENESIS_HASH)
 
 
 def _lock_chain_head() -> None:
@@ -138,8 +144,7 @@ def _write_batch(batch: list[_Pending]) -> None:
     if not batch:
         return
     _lock_chain_head()
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = head if head else (0, GENESIS_HASH)
+    seq, prev_hash = chain_head()
     # Taken under the lock, so created_at never decreases along the chain.
     now = timezone.now()
     created_at = canonical_timestamp(now)
@@ -225,7 +230,7 @@ def append_event(
     time and hashes when the unit appends its batch; outside one it is appended at once,
     inside the caller's transaction, and the chain lock is held until that commits.
     """
-    checked = _checked_payload(event_type, payload or {})
+    checked = checked_payload(event_type, payload or {})
     event = AuditEvent(
         type=event_type,
         actor=actor,

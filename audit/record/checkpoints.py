@@ -23,8 +23,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from audit.models import AuditEvent, Checkpoint
-from audit.record.canonical import GENESIS_HASH, canonical_bytes, canonical_timestamp
+from audit.models import Checkpoint
+from audit.record.canonical import canonical_bytes, canonical_timestamp
+from audit.record.chain import chain_head
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,7 @@ def checkpoint_write() -> CheckpointStatement:
     key = _private_key()
     public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
     with transaction.atomic():
-        head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-        size, head_hash = head if head else (0, GENESIS_HASH)
+        size, head_hash = chain_head()
         now = timezone.now()
         unsigned = CheckpointStatement(
             size=size,

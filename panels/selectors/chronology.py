@@ -207,35 +207,46 @@ def _referral_events(build: _Builder, referral: Referral) -> None:
         )
 
 
+def _panel_record(
+    source: Agency, *, at, event: str, title: str, detail, category: str
+) -> ChronologyEntry:
+    """An entry for what the panel recorded: its own information about the whole case."""
+    return ChronologyEntry(
+        at=at,
+        kind=Kind.PANEL,
+        event=event,
+        title=title,
+        detail=detail,
+        category=category,
+        source_agency=source,
+        scope=WHOLE_CASE,
+        acting_agency=source,
+    )
+
+
 def _panel_events(build: _Builder, panel_case: PanelCase) -> None:
     panel = panel_case.source_agency
     build.add(
-        ChronologyEntry(
+        _panel_record(
+            panel,
             at=panel_case.created_at,
-            kind=Kind.PANEL,
             event="accepted",
             title="Accepted by the panel, at identification",
             detail=None,
             category=Category.PANEL,
-            source_agency=panel,
-            scope=WHOLE_CASE,
-            acting_agency=panel,
         ),
         framing=_framing(PanelCase, "created_at"),
     )
     moves = StageMove.objects.filter(panel_case=panel_case).select_related("source_agency")
     for move in moves.order_by("created_at", "id"):
         build.add(
-            ChronologyEntry(
+            _panel_record(
+                move.source_agency,
                 at=move.created_at,
-                kind=Kind.PANEL,
                 event=move.event,
                 title=f"Stage: {move.get_from_stage_display()} to {move.get_to_stage_display()}",
                 detail=move.rationale,
                 category=Category.PANEL,
-                source_agency=move.source_agency,
-                scope=WHOLE_CASE,
-                acting_agency=move.source_agency,
             ),
             framing=_framing(StageMove, "from_stage", "to_stage", "created_at"),
         )
@@ -246,9 +257,9 @@ def _panel_events(build: _Builder, panel_case: PanelCase) -> None:
         event = STAGE_EVENTS.get(item.decision_event, item.decision_event)
         held_on = _day(timezone.localdate(item.meeting.starts_at))
         build.add(
-            ChronologyEntry(
+            _panel_record(
+                item.source_agency,
                 at=item.decided_at,
-                kind=Kind.PANEL,
                 event=item.decision_event,
                 title=(
                     f"Decided at the meeting of {held_on}: {event} "
@@ -256,18 +267,15 @@ def _panel_events(build: _Builder, panel_case: PanelCase) -> None:
                 ),
                 detail=item.minutes or None,
                 category=Category.PANEL,
-                source_agency=item.source_agency,
-                scope=WHOLE_CASE,
-                acting_agency=item.source_agency,
             ),
             framing=_framing(AgendaItem, "decided_at", "decision_event", "decision_method"),
         )
     consents = Consent.objects.filter(panel_case=panel_case).select_related("source_agency")
     for consent in consents.order_by("created_at", "id"):
         build.add(
-            ChronologyEntry(
+            _panel_record(
+                consent.source_agency,
                 at=consent.created_at,
-                kind=Kind.PANEL,
                 event=consent.decision,
                 title=(
                     f"Consent {consent.get_decision_display().lower()} by the "
@@ -275,25 +283,19 @@ def _panel_events(build: _Builder, panel_case: PanelCase) -> None:
                 ),
                 detail=consent.note or None,
                 category=Category.SUPPORT,
-                source_agency=consent.source_agency,
-                scope=WHOLE_CASE,
-                acting_agency=consent.source_agency,
             ),
             framing=_framing(Consent, "decision", "given_by", "created_at"),
         )
     plans = SupportPlan.objects.filter(panel_case=panel_case).select_related("source_agency")
     for plan in plans.order_by("created_at", "id"):
         build.add(
-            ChronologyEntry(
+            _panel_record(
+                plan.source_agency,
                 at=plan.created_at,
-                kind=Kind.PANEL,
                 event="plan_recorded",
                 title="Support plan recorded",
                 detail=plan.support_summary,
                 category=Category.SUPPORT,
-                source_agency=plan.source_agency,
-                scope=WHOLE_CASE,
-                acting_agency=plan.source_agency,
             ),
             framing=_framing(SupportPlan, "created_at"),
         )

@@ -229,8 +229,7 @@ def open_concerns(*, panel: Panel) -> "Section":
         )
         .order_by("occurred_on", "created_at", "id")
     )
-    held = _reports_held(panel, list(concerns))
-    return Section(rows=held[:SECTION_LIMIT], more=len(held) > SECTION_LIMIT)
+    return section(_reports_held(panel, list(concerns)))
 
 
 @dataclass(frozen=True)
@@ -240,8 +239,12 @@ class Section:
     rows: list
     more: bool
 
+    def shown_as(self, row) -> "Section":
+        """The same section with each row turned into what the page shows of it."""
+        return Section(rows=[row(item) for item in self.rows], more=self.more)
 
-def section(rows: QuerySet) -> Section:
+
+def section(rows: QuerySet | list) -> Section:
     """Read one more row than is shown, to know whether there are more, in one query."""
     batch = list(rows[: SECTION_LIMIT + 1])
     return Section(rows=batch[:SECTION_LIMIT], more=len(batch) > SECTION_LIMIT)

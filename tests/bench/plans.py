@@ -19,15 +19,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402  (settings exist only after setup)
 from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from tests.bench.bench_region import bench_database_name  # noqa: E402
 from tests.bench.cast import choose_cast  # noqa: E402
-from tests.bench.clients import PASSWORD  # noqa: E402
 from tests.bench.endpoints import baseline, measured_endpoints  # noqa: E402
+from tests.bench.reads import in_process_clients  # noqa: E402
 from tests.bench.report import line  # noqa: E402
-from tests.bench.server import HOST  # noqa: E402
 
 # Tables a region holds tens of thousands of rows of or more: a sequential scan of one is
 # work that grows with the region.
@@ -58,10 +56,7 @@ def main() -> None:
     show_plans = "--plans" in sys.argv
     cast = choose_cast()
     large = _large_tables()
-    clients = {}
-    for role, user in cast.users().items():
-        clients[role] = Client(HTTP_HOST=HOST)
-        clients[role].post("/sign-in/", {"username": user.username, "password": PASSWORD})
+    clients = in_process_clients(cast.users())
     line(f"{'endpoint':<28} {'queries':>7} {'slowest ms':>10} {'all ms':>7}  flags")
     for endpoint in [baseline(), *measured_endpoints(cast)]:
         client = clients[endpoint.role]

@@ -146,13 +146,19 @@ def run_reads(
     return ReadRun(clients=len(sessions), seconds=monotonic() - started, samples=dict(samples))
 
 
-def count_queries(users: dict[str, User], endpoints: Sequence[Endpoint]) -> dict[str, int]:
-    """Queries per request of each endpoint, in this process (see the module docstring)."""
+def in_process_clients(users: dict[str, User]) -> dict[str, TestClient]:
+    """A django.test.Client per role, signed in through the sign-in page."""
     clients = {}
     for role, user in users.items():
         client = TestClient(HTTP_HOST=HOST)
         client.post("/sign-in/", {"username": user.username, "password": PASSWORD})
         clients[role] = client
+    return clients
+
+
+def count_queries(users: dict[str, User], endpoints: Sequence[Endpoint]) -> dict[str, int]:
+    """Queries per request of each endpoint, in this process (see the module docstring)."""
+    clients = in_process_clients(users)
     counts = {}
     for endpoint in endpoints:
         client = clients[endpoint.role]

@@ -98,24 +98,15 @@ def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
 
     return Inbox(
         panel=panel,
-        waiting=Section(
-            rows=[
-                WaitingRow(
-                    shown=shown[referral.pk],
-                    name=name(referral.pk),
-                    days_waiting=(today - timezone.localdate(referral.status_changed_at)).days,
-                )
-                for referral in waiting.rows
-            ],
-            more=waiting.more,
+        waiting=waiting.shown_as(
+            lambda referral: WaitingRow(
+                shown=shown[referral.pk],
+                name=name(referral.pk),
+                days_waiting=(today - timezone.localdate(referral.status_changed_at)).days,
+            )
         ),
-        gathering=Section(
-            rows=[CaseRow(case, name(case.referral_id)) for case in gathering.rows],
-            more=gathering.more,
-        ),
-        due=Section(
-            rows=[CaseRow(case, name(case.referral_id)) for case in due.rows], more=due.more
-        ),
+        gathering=gathering.shown_as(lambda case: CaseRow(case, name(case.referral_id))),
+        due=due.shown_as(lambda case: CaseRow(case, name(case.referral_id))),
         meeting=meeting,
         due_by=due_by,
     )
