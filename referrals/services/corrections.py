@@ -5,6 +5,8 @@ row keeps who corrected it, when, why, and the value before and after; the audit
 names the correction and the field, never either value.
 """
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -174,6 +176,8 @@ def _follow_child(
             previous=was_child,
             new=subject.is_child,
             reason=DERIVED_CHILD_REASON.format(field=spec.label.lower()),
-            now=now,
+            # Follows from the correction just recorded: a moment after it, so the history
+            # (ordered by time) always lists it second rather than by a random id.
+            now=now + datetime.timedelta(microseconds=1),
         )
     ]
