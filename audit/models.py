@@ -133,6 +133,10 @@ class SharingDecision(models.Model):
             models.Index(
                 fields=["consent_status", "decided_at", "id"], name="decision_consent_decided_at"
             ),
+            # A receiving agency's list of what was shared with it, newest first.
+            models.Index(
+                fields=["receiving_agency", "decided_at", "id"], name="decision_receiver_decided_at"
+            ),
         ]
         constraints = [
             models.CheckConstraint(

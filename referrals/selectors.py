@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import TrigramWordSimilarity
 from django.db import connection
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from audit.models import SharingDecision
@@ -650,6 +650,57 @@ def linked_referrals_for_user(*, membership: Membership, shown: VisibleReferral)
     return [
         other for other in others if visible(other, membership=membership).shows(Category.IDENTITY)
     ]
+
+
+def _shares_received(membership: Membership) -> QuerySet[SharingDecision]:
+    """The decisions sharing a referral with the member's agency that it holds a live grant
+    from: the grant, not the decision, says whether a share stands (one passed on ends with
+    the share beneath it)."""
+    held = _live_grants(membership.agency).filter(decision_id=OuterRef("pk"))
+    return SharingDecision.objects.filter(
+        case_type="referral",
+        receiving_agency_id=membership.agency_id,
+        action=DecisionAction.SHARE,
+    ).filter(Exists(held))
+
+
+def shared_cases_for_user(*, membership: Membership | None) -> QuerySet[SharingDecision]:
+    """The cases shared with the member's agency, one row each: the newest share it holds
+    of each case, to page by (decided_at, id), newest first. `shares_received_on` gives
+    every share a page's cases stand on."""
+    if not handles_case_content(membership):
+        return SharingDecision.objects.none()
+    received = _shares_received(membership)
+    newer = received.filter(case_id=OuterRef("case_id")).filter(
+        Q(decided_at__gt=OuterRef("decided_at"))
+        | Q(decided_at=OuterRef("decided_at"), id__gt=OuterRef("id"))
+    )
+    return received.exclude(Exists(newer))
+
+
+def shares_received_on(
+    *, membership: Membership, case_ids: Iterable[uuid.UUID]
+) -> list[SharingDecision]:
+    """Every share the member's agency holds of these cases, oldest first, each with
+    `access_ends`: the earliest expiry among its live grants."""
+    held = _live_grants(membership.agency).filter(decision_id=OuterRef("pk"))
+    first_end = held.filter(expires_at__isnull=False).order_by("expires_at").values("expires_at")
+    return list(
+        _shares_received(membership)
+        .filter(case_id__in=list(case_ids))
+        .annotate(access_ends=Subquery(first_end[:1]))
+        .select_related("disclosing_agency")
+        .order_by("decided_at", "id")
+    )
+
+
+def referrals_by_id_for_user(
+    *, membership: Membership, referral_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, Referral]:
+    """The referrals among these ids the member's agency owns or holds, each ready for
+    `visible`, keyed by id: for lists whose rows are something else about a referral."""
+    rows = referral_list_for_user(membership=membership).filter(pk__in=list(referral_ids))
+    return {referral.pk: referral for referral in rows}
 
 
 @dataclass(frozen=True)

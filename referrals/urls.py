@@ -1,11 +1,12 @@
 from django.urls import path
 
-from referrals.web import correction_views, import_views, intake_views, views
+from referrals.web import correction_views, import_views, intake_views, received_views, views
 
 app_name = "referrals"
 
 urlpatterns = [
     path("", views.referral_list, name="list"),
+    path("shared-with-us/", received_views.shared_with_agency, name="shared"),
     # Intake journey
     path("new/", intake_views.intake_start, name="intake-start"),
     path("new/person/", intake_views.intake_person, name="intake-person"),

@@ -97,8 +97,9 @@ def next_steps_for_role(role: str) -> tuple[NextStep, ...]:
 
 
 # The service navigation per role, as (URL name, link text). Auditors and administrators
-# get no case pages: there is nothing there for them to see.
-_CASE_WORK = (("referrals:list", "Referrals"),)
+# get no case pages: there is nothing there for them to see. A force's officers work from
+# the referrals it owns; every other agency from the cases shared with it.
+_CASE_WORK = (("referrals:shared", "Shared with your agency"),)
 # Those who run a panel work from its dashboard, the Channel inbox and its meetings (a
 # coordinator in a police force is told there that the pages are for the panel's local
 # authority); the roles that speak for a partner agency answer the panels' requests for
@@ -109,13 +110,13 @@ _PANEL_WORK = (
     ("panels:inbox", "Channel inbox"),
     ("panels:meetings", "Meetings"),
 )
-_PARTNER_WORK = (
-    *_CASE_WORK,
+_PARTNER_REQUESTS = (
     ("panels:my-requests", "Information requests"),
     ("panels:my-actions", "Panel actions"),
 )
+_PARTNER_WORK = (*_CASE_WORK, *_PARTNER_REQUESTS)
 NAVIGATION: dict[str, tuple[tuple[str, str], ...]] = {
-    Role.PREVENT_OFFICER: _PARTNER_WORK,
+    Role.PREVENT_OFFICER: (("referrals:list", "Referrals"), *_PARTNER_REQUESTS),
     Role.CHANNEL_COORDINATOR: _PANEL_WORK,
     Role.PANEL_CHAIR: _PANEL_WORK,
     Role.PANEL_MEMBER: _PARTNER_WORK,
@@ -141,13 +142,21 @@ PANEL_LANDING = {
 }
 # Practitioners start from the interventions they deliver, wherever their agency is;
 # auditors from what waits for their review.
-ROLE_LANDING = {Role.PRACTITIONER: "panels:my-interventions", Role.AUDITOR: "audit:home"}
+ROLE_LANDING = {
+    # A force's officers start from its referrals: counts, "Log a referral", the overdue.
+    Role.PREVENT_OFFICER: "referrals:list",
+    Role.PRACTITIONER: "panels:my-interventions",
+    Role.AUDITOR: "audit:home",
+    # A partner agency's member starts from what other agencies shared with it.
+    Role.PANEL_MEMBER: "referrals:shared",
+}
 
 
 def landing_page(membership) -> str:
-    """The URL name of the page a member starts from after signing in: the panel's work
-    queue for its chair and coordinators (in the agency that runs an area's panel), a
-    practitioner's interventions, an auditor's overview, the home page for everyone else."""
+    """The URL name of the page a member starts from after signing in: an officer's
+    referrals, the panel's work queue for its chair and coordinators (in the agency that
+    runs an area's panel), a practitioner's interventions, a panel member's shared cases,
+    an auditor's overview, the home page for everyone else."""
     if membership is None or not membership.is_active:
         return "home"
     if membership.role in ROLE_LANDING:

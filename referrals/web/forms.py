@@ -142,10 +142,15 @@ class DashboardFilterForm(forms.Form):
     status = forms.ChoiceField(choices=STATUS_TABS, required=False, label="Status")
     overdue_only = forms.BooleanField(required=False, label="Only overdue for screening")
 
+    def __init__(self, *args, default_status: str = "open", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.default_status = default_status
+        self.fields["status"].initial = default_status
+
     def filters(self) -> DashboardFilters:
         data = self.cleaned_data if self.is_valid() else {}
         return DashboardFilters(
-            status=data.get("status") or "open",
+            status=data.get("status") or self.default_status,
             overdue_only=data.get("overdue_only", False),
             query=data.get("q", ""),
         )

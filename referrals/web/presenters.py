@@ -150,23 +150,85 @@ def received_shares(
     grants: dict[uuid.UUID, list] = {}
     for grant in getattr(shown.referral, "live_grants_for_viewer", []):
         grants.setdefault(grant.decision_id, []).append(grant)
-    labels = dict(Category.choices)
     shares = []
     for decision_id, rows in grants.items():
         decision = by_id.get(decision_id)
         if decision is None or decision.receiving_agency_id != agency_id:
             continue
         expiries = [row.expires_at for row in rows if row.expires_at is not None]
-        shares.append(
-            ReceivedShare(
-                decision,
-                [
-                    str(labels[category])
-                    for category in Category.values
-                    if category in decision.categories
-                ],
-                min(expiries) if expiries else None,
-                _role_label(decision.decided_by_role),
+        shares.append(_received(decision, ends_at=min(expiries) if expiries else None))
+    return sorted(shares, key=lambda share: (share.decision.decided_at, share.decision.pk))
+
+
+def _received(decision: SharingDecision, *, ends_at) -> ReceivedShare:
+    labels = dict(Category.choices)
+    return ReceivedShare(
+        decision,
+        [str(labels[category]) for category in Category.values if category in decision.categories],
+        ends_at,
+        _role_label(decision.decided_by_role),
+    )
+
+
+@dataclass(frozen=True)
+class SharedCase:
+    """One row of an agency's list of cases shared with it: the case as the agency may see
+    it (None where it holds nothing of the referral's record itself) and every share of it
+    the agency holds, oldest first."""
+
+    case_id: uuid.UUID
+    reference: str
+    shown: VisibleReferral | None
+    shares: list[ReceivedShare]
+
+    @property
+    def name(self) -> str:
+        return person_name(self.shown) if self.shown else ""
+
+    @property
+    def categories(self) -> list[str]:
+        held = {label for share in self.shares for label in share.categories}
+        return [str(label) for label in Category.labels if str(label) in held]
+
+    @property
+    def given_by(self) -> list[str]:
+        return list(
+            dict.fromkeys(
+                f"{share.decision.disclosing_agency.name} ({share.decided_by})"
+                for share in self.shares
             )
         )
-    return sorted(shares, key=lambda share: (share.decision.decided_at, share.decision.pk))
+
+    @property
+    def last_shared(self):
+        return self.shares[-1].decision.decided_at
+
+    @property
+    def ends_at(self):
+        """When the first part of what the agency holds stops being shared, or None."""
+        ends = [share.ends_at for share in self.shares if share.ends_at is not None]
+        return min(ends) if ends else None
+
+    @property
+    def ends_in_part(self) -> bool:
+        """Whether something is still shared after `ends_at`."""
+        return any(share.ends_at != self.ends_at for share in self.shares)
+
+
+def shared_cases(
+    case_ids: list[uuid.UUID],
+    *,
+    shares: list[SharingDecision],
+    shown_by_id: dict[uuid.UUID, VisibleReferral],
+) -> list[SharedCase]:
+    """One row per case, in the order of `case_ids`, from every share of those cases the
+    agency holds (`shares_received_on`, oldest first, each annotated `access_ends`)."""
+    by_case: dict[uuid.UUID, list[ReceivedShare]] = {case_id: [] for case_id in case_ids}
+    for decision in shares:
+        by_case[decision.case_id].append(_received(decision, ends_at=decision.access_ends))
+    rows = []
+    for case_id, received in by_case.items():
+        shown = shown_by_id.get(case_id)
+        reference = shown.referral.reference if shown else ""
+        rows.append(SharedCase(case_id=case_id, reference=reference, shown=shown, shares=received))
+    return rows

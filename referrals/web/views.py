@@ -72,7 +72,10 @@ def _count_label(count: int) -> str:
 def referral_list(request: HttpRequest) -> HttpResponse:
     """The dashboard: referrals by status, most overdue first, with search and filters."""
     membership = request.membership
-    form = DashboardFilterForm(request.GET or None)
+    may_log = may_log_referrals(membership)
+    # Open referrals are those a force is screening: an agency that logs none would open
+    # on an empty list, so it starts from every case it holds.
+    form = DashboardFilterForm(request.GET or None, default_status="open" if may_log else "all")
     referrals = dashboard_referrals_for_user(membership=membership, filters=form.filters())
     page = page_after(
         referrals, cursor=request.GET.get("after"), date_field="screening_due_on", size=PAGE_SIZE
@@ -97,7 +100,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
             "counts": counts,
             "count_labels": {status: _count_label(n) for status, n in counts.items()},
             "today": timezone.localdate(),
-            "may_log": may_log_referrals(membership),
+            "may_log": may_log,
         },
     )
 

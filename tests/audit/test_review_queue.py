@@ -97,7 +97,7 @@ def test_auditors_land_on_their_overview_and_its_counts_open_the_decisions(
 
 def test_other_roles_keep_their_own_landing_page(client, demo_people):
     response = client.post("/sign-in/", {"username": "northby.officer", "password": DEMO_PASSWORD})
-    assert response["Location"] == "/"
+    assert response["Location"] == "/referrals/"
 
 
 def test_the_list_names_the_case_the_decider_and_their_role_in_words(

@@ -1,5 +1,6 @@
 """The whole record in a real browser: as the owning officer, who may correct it, and as a
-receiving agency holding two categories; a correction made by keyboard and its history."""
+receiving agency holding two categories, reached from its list of cases shared with it; a
+correction made by keyboard and its history."""
 
 import re
 
@@ -86,7 +87,17 @@ def test_a_receiver_holding_two_categories_sees_them_and_why_it_was_given_them(
     page: Page, live_server, referral
 ):
     sign_in(page, live_server, "northby.health")
-    page.goto(f"{live_server.url}/referrals/{referral.pk}/")
+
+    # A partner agency starts from the cases shared with it, and opens this one from there.
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cases shared with your agency")
+    shares = page.get_by_role(
+        "table", name="Cases shared with your agency, the most recently shared first"
+    )
+    expect(shares).to_contain_text("Alex Testperson")
+    expect(shares).to_contain_text("Identity and contact")
+    expect(shares).to_contain_text("No end date")
+    assert_accessible(page)
+    shares.get_by_role("link", name=referral.reference).click()
 
     expect(page.locator(".moj-identity-bar__title")).to_have_text("Alex Testperson")
     for title in ("Identity and contact", "Health"):

@@ -14,22 +14,28 @@ pytestmark = pytest.mark.browser
 
 
 def test_officer_signs_in_and_sees_who_they_are(page: Page, live_server, demo_people):
-    """After sign-in the officer lands on home, and the header says who and what they are."""
+    """After sign-in the officer lands on the force's referrals, "Log a referral" first, and
+    the header says who and what they are; home says what each part of the service is for."""
     officer = User.objects.get(username="northby.officer")
 
     sign_in(page, live_server, "northby.officer")
 
-    expect(page).to_have_url(f"{live_server.url}/")
-    expect(page).to_have_title("Home \N{EN DASH} Prevent case management")
-    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {officer.first_name}")
+    expect(page).to_have_url(f"{live_server.url}/referrals/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Referrals")
+    expect(page.locator("main .govuk-button").first).to_have_text("Log a referral")
     signed_in_bar = page.locator(".app-signed-in-bar")
     expect(signed_in_bar).to_contain_text(officer.get_full_name())
     expect(signed_in_bar).to_contain_text("Prevent officer")
     expect(signed_in_bar).to_contain_text("Northby Police Prevent Team")
-    expect(page.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
-    expect(page.get_by_role("heading", name="Log a referral")).to_be_visible()
     expect(page.locator(".app-handling-marking")).to_have_text("OFFICIAL-SENSITIVE")
     assert_one_h1(page)
+    assert_no_axe_violations(page)
+
+    page.get_by_role("link", name="Home").click()
+    expect(page).to_have_title("Home \N{EN DASH} Prevent case management")
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {officer.first_name}")
+    expect(page.get_by_role("link", name="Home")).to_have_attribute("aria-current", "page")
+    expect(page.get_by_role("heading", name="Log a referral")).to_be_visible()
     assert_no_axe_violations(page)
 
 
@@ -110,7 +116,7 @@ def test_keyboard_only_user_can_skip_to_content_sign_in_and_out(
     expect(page.get_by_label("Password", exact=True)).to_be_focused()
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page).to_have_url(f"{live_server.url}/referrals/")
 
     sign_out = page.get_by_role("button", name="Sign out")
     for _ in range(10):  # the sign-out button is in the header, a few stops in

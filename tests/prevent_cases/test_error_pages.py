@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.test import Client, override_settings
 from django.urls import path
 
@@ -20,7 +21,16 @@ def _forbid(request):
     raise PermissionDenied(SECRET_DETAIL)
 
 
-urlpatterns = [*service_urls.urlpatterns, path("explode/", _explode), path("forbid/", _forbid)]
+def _raise_not_found(request):
+    raise Http404(SECRET_DETAIL)
+
+
+urlpatterns = [
+    *service_urls.urlpatterns,
+    path("explode/", _explode),
+    path("forbid/", _forbid),
+    path("gone/", _raise_not_found),
+]
 
 
 def test_missing_page_is_a_styled_404(sign_in):
@@ -57,3 +67,38 @@ def test_health_check_needs_no_sign_in_and_says_nothing_else(db):
     response = Client().get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"ok": True}
+
+
+@override_settings(DEBUG=True)
+@pytest.mark.parametrize("path", ["/no/such/page/", "/referrals/not-a-case-id/"])
+def test_even_in_debug_a_missing_page_is_the_services_own(sign_in, path):
+    """`make run` serves with DEBUG on: Django's own page would list every URL pattern."""
+    response = sign_in("northby.officer").get(path)
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in page
+    assert "OFFICIAL-SENSITIVE" in page
+    assert "URLconf" not in page
+
+
+@override_settings(DEBUG=True, ROOT_URLCONF=__name__)
+def test_even_in_debug_a_views_not_found_does_not_repeat_its_reason(sign_in):
+    response = sign_in("northby.officer").get("/gone/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in page
+    assert SECRET_DETAIL not in page
+
+
+@override_settings(DEBUG=True)
+def test_even_in_debug_an_unknown_api_path_answers_json(sign_in):
+    response = sign_in("northby.officer").get("/api/referrals/not-a-case-id/")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
+
+
+@override_settings(DEBUG=True)
+def test_a_path_without_its_slash_still_finds_its_page(sign_in):
+    response = sign_in("northby.officer").get("/referrals")
+    assert response.status_code == 301
+    assert response["Location"] == "/referrals/"

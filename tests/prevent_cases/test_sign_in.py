@@ -16,7 +16,7 @@ def test_anonymous_user_is_sent_to_sign_in(demo_people):
     assert response["Location"] == "/sign-in/?next=/"
 
 
-def test_sign_in_lands_on_home_with_name_agency_and_role(demo_people):
+def test_an_officer_signs_in_to_the_forces_referrals_with_name_agency_and_role(demo_people):
     client = Client()
     response = client.post(
         "/sign-in/", {"username": "northby.officer", "password": DEMO_PASSWORD}, follow=True
@@ -25,7 +25,7 @@ def test_sign_in_lands_on_home_with_name_agency_and_role(demo_people):
         user__username="northby.officer"
     )
     page = response.content.decode()
-    assert response.redirect_chain == [("/", 302)]
+    assert response.redirect_chain == [("/referrals/", 302)]
     assert membership.user.get_full_name() in page
     assert "Northby Police Prevent Team" in page
     assert "Prevent officer" in page
@@ -87,8 +87,9 @@ def test_repeated_failures_lock_the_account(demo_people, settings):
     [
         ("northby.coordinator", "/panels/inbox/"),
         ("northby.chair", "/panels/dashboard/"),
-        ("northby.officer", "/"),
-        ("northby.health", "/"),
+        ("northby.officer", "/referrals/"),
+        ("northby.health", "/referrals/shared-with-us/"),
+        ("northby.education", "/referrals/shared-with-us/"),
     ],
 )
 def test_each_role_starts_from_its_own_work_queue(demo_people, username, landing):
