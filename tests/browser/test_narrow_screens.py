@@ -194,6 +194,7 @@ def test_every_roles_main_pages_fit_a_narrow_screen(page: Page, live_server, cas
             ],
         ),
         ("northby.coordinator", ["/panels/inbox/"]),
+        ("northby.health", ["/referrals/shared-with-us/", f"/referrals/{cases.referral.pk}/"]),
         (
             "northby.provider",
             ["/panels/interventions/", f"/panels/interventions/{cases.intervention.pk}/"],
