@@ -29,7 +29,11 @@ SCRIPT = Path(__file__).with_name("reads.lua")
 
 
 class WrkMissing(RuntimeError):
-    """wrk is not installed: `make bench` installs Debian's, or say how to."""
+    """wrk is not installed: `make bench` installs Debian's, or says how to."""
+
+
+class WrkFailed(RuntimeError):
+    """wrk did not finish its run; the message ends with what it said."""
 
 
 def _lua(value) -> str:
@@ -78,7 +82,7 @@ def run_wrk_reads(
         samples_file = Path(folder, "samples.tsv")
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = monotonic()
-        subprocess.run(  # noqa: S603  (Debian's wrk, fixed arguments)
+        finished = subprocess.run(  # noqa: S603  (Debian's wrk, fixed arguments)
             [
                 wrk,
                 f"--threads={len(config)}",
@@ -91,9 +95,11 @@ def run_wrk_reads(
                 str(clients_file),
             ],
             env={**os.environ, "BENCH_WRK_SAMPLES": str(samples_file)},
-            check=True,
             capture_output=True,
+            text=True,
         )
+        if finished.returncode != 0 or not samples_file.exists():
+            raise WrkFailed(f"wrk exited {finished.returncode}:\n{finished.stderr}")
         elapsed = monotonic() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         samples: dict[str, Samples] = defaultdict(Samples)
