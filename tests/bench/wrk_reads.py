@@ -1,8 +1,9 @@
 """Many clients' reads through wrk, a load generator in C, so that what is timed is the
 server and not the clients.
 
-Sixteen Python client threads on a two-core machine take CPU from the gunicorn workers they
-are timing; wrk's event loop takes a few percent of one core for the same requests. Each
+Clients share the two cores with the gunicorn workers they time. A Python client's CPU
+grows with the rate it sends at; wrk's event loop stays negligible at any rate the server
+reaches (docs/benchmarks.md compares the two, with the CPU each run prints). Each
 wrk thread holds one connection and plays one client of tests.bench.reads: its signed-in
 session's cookies and CSRF header, its role's endpoints in a fresh random order each
 round, each after the baseline (tests/bench/reads.lua). The samples come back per
