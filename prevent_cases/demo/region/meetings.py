@@ -79,7 +79,8 @@ class _Meeting:
     starts_at: datetime.datetime
     chair: uuid.UUID
     scheduled: bool = True
-    items: list[tuple] = field(default_factory=list)  # (panel case, referral, decided at)
+    # (agenda item id, RegionCase, stage decided from, decision, decided at), in order.
+    items: list[tuple] = field(default_factory=list)
 
 
 class Meetings:

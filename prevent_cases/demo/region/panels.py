@@ -6,7 +6,8 @@ post-exit reviews.
 
 The oldest progressed referrals have gone furthest: cases that have exited or were not
 adopted, then those in review, and the newest are still at identification; the very newest
-progressed referrals wait in their panel's inbox.
+progressed referrals wait in their panel's inbox. Every decision of the panel is taken at
+one of its meetings (prevent_cases.demo.region.meetings).
 """
 
 import collections
