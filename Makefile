@@ -14,7 +14,7 @@ DEV_ENV = DEBUG=true DEMO_MODE=true SECRET_KEY="$$(cat .dev-secret-key)" \
 
 .DEFAULT_GOAL := help
 .PHONY: help setup run seed test test-python test-browser lint format migrations-check bench bench-audit bench-plans region \
-	compose-check clean chromium-installed
+	compose-check clean chromium-installed wrk-installed
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -64,6 +64,16 @@ chromium-installed:
 	    echo "The browser tests need Debian's chromium: sudo apt-get install chromium" >&2; exit 1; \
 	  fi; }
 
+# The benchmark's many clients are played by wrk, whose CPU use is small beside Python's.
+wrk-installed:
+	@command -v wrk >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian's wrk for the benchmark's many-client reads"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; \
+	  else \
+	    echo "make bench needs Debian's wrk: sudo apt-get install wrk" >&2; exit 1; \
+	  fi; }
+
 lint: $(STAMPS)/python-deps ## ruff, the layer contract, the case-query lint, migrations
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -108,11 +118,13 @@ bench-audit: setup ## Audit chain benchmarks on PostgreSQL: concurrent decisions
 
 # Never drops the database: it benchmarks what is there (a name without "region" or "bench"
 # is refused) and the write part adds synthetic rows. BENCH_PARTS picks reads or writes,
-# BENCH_SECONDS sizes each read run, BENCH_WRITE_SCALE the writes, BENCH_PASSWORD the sign-ins.
-bench: setup ## Reads and writes through gunicorn on a populated PostgreSQL database, at 1 and 16 clients
+# BENCH_SECONDS sizes each read run, BENCH_WRITE_SCALE the writes, BENCH_PASSWORD the sign-ins;
+# BENCH_MANY_CLIENTS=python plays the 16 clients with Python threads instead of wrk.
+bench: setup wrk-installed ## Reads and writes through gunicorn on a populated PostgreSQL database, at 1 and 16 clients
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_region} \
 	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
 	  BENCH_PASSWORD=$${BENCH_PASSWORD:-region-password-2026} BENCH_PARTS="$(BENCH_PARTS)" \
+	  BENCH_MANY_CLIENTS=$${BENCH_MANY_CLIENTS:-wrk} \
 	  $(BIN)/python -m tests.bench.bench_region
 
 bench-plans: setup ## EXPLAIN ANALYZE of every query behind the benchmarked reads (BENCH_PLANS=--plans prints the slowest plans)

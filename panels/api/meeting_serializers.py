@@ -66,6 +66,19 @@ class DecisionOutput(serializers.Serializer):
     decided_at = serializers.DateTimeField()
 
 
+class AgendaDecisionOutput(serializers.Serializer):
+    """What recording a decision changed: the agenda item with the decision on it, and the
+    case's stage and version after the move (the version the next write names). The rest of
+    the meeting is unchanged by it; clients that show the agenda read the meeting again."""
+
+    id = serializers.UUIDField()
+    meeting = serializers.UUIDField(source="meeting_id")
+    panel_case = serializers.UUIDField(source="panel_case_id")
+    stage = serializers.CharField(source="panel_case.stage")
+    version = serializers.IntegerField(source="panel_case.version")
+    decision = DecisionOutput(source="*")
+
+
 class ActionOutput(serializers.Serializer):
     id = serializers.UUIDField()
     panel_case = serializers.UUIDField(source="panel_case_id")

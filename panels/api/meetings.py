@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from panels.api.meeting_serializers import (
     ActionInput,
     ActionOutput,
+    AgendaDecisionOutput,
     AttendanceInput,
     AttendanceOutput,
     DecisionInput,
@@ -164,15 +165,17 @@ class MeetingPapersApi(APIView):
 
 
 class AgendaDecisionApi(APIView):
-    @extend_schema(request=DecisionInput, responses={201: MeetingDetailOutput, **CONFLICT})
+    @extend_schema(request=DecisionInput, responses={201: AgendaDecisionOutput, **CONFLICT})
     def post(self, request: Request, meeting_id, item_id) -> Response:
-        """Record the panel's decision on one agenda case (chair or coordinator)."""
+        """Record the panel's decision on one agenda case (chair or coordinator). Answers
+        with the agenda item and its case's new stage and version, not the whole meeting:
+        a meeting's agenda runs to tens of cases, and the decision changes one."""
         meeting = meeting_get_for_user(membership=request.membership, meeting_id=meeting_id)
         item = item_for_update(meeting=meeting, item_id=item_id)
         payload = DecisionInput(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        agenda_decision_record(
+        item = agenda_decision_record(
             actor=request.user,
             membership=request.membership,
             item=item,
@@ -190,9 +193,7 @@ class AgendaDecisionApi(APIView):
             ),
             version=data["version"],
         )
-        return Response(
-            MeetingDetailOutput(_detail(request, meeting)).data, status=status.HTTP_201_CREATED
-        )
+        return Response(AgendaDecisionOutput(item).data, status=status.HTTP_201_CREATED)
 
 
 class AgendaActionApi(APIView):

@@ -31,7 +31,13 @@ from tests.bench import http_writes, service_writes  # noqa: E402
 from tests.bench.cast import Cast, choose_cast  # noqa: E402
 from tests.bench.chain_check import chain_shape  # noqa: E402
 from tests.bench.endpoints import baseline, measured_endpoints  # noqa: E402
-from tests.bench.reads import ReadRun, count_queries, run_reads, sign_in_clients  # noqa: E402
+from tests.bench.reads import (  # noqa: E402
+    ReadRun,
+    count_queries,
+    run_reads,
+    sign_in_clients,
+    warm_up,
+)
 from tests.bench.report import line, percentile_ms, table  # noqa: E402
 from tests.bench.server import WORKERS, Server, start_server  # noqa: E402
 from tests.bench.write_fixtures import (  # noqa: E402
@@ -41,10 +47,13 @@ from tests.bench.write_fixtures import (  # noqa: E402
     write_cast,
 )
 from tests.bench.writers import WriterRun, plan_writers, run_writers, sharing_jobs  # noqa: E402
+from tests.bench.wrk_reads import run_wrk_reads  # noqa: E402
 
 ALLOWED_NAME_PARTS = ("region", "bench")
 READ_CLIENTS = (1, 16)
 READ_SECONDS = float(os.environ.get("BENCH_SECONDS", "20"))
+# Who plays many clients: wrk (the default), or "python" threads, to compare the two.
+MANY_CLIENTS_VIA = os.environ.get("BENCH_MANY_CLIENTS", "wrk")
 WRITE_SCALE = float(os.environ.get("BENCH_WRITE_SCALE", "1"))
 # (writers, operations each). The lone writer does more, so its percentiles rest on as
 # many samples; stage moves use up a case each, so there are fewer of them.
@@ -118,6 +127,14 @@ def _cells(seconds: list[float]) -> tuple[str, str, str]:
     return tuple(percentile_ms(seconds, percent) for percent in (50, 95, 99))
 
 
+def _read_run(server: Server, sessions, base, endpoints) -> ReadRun:
+    """One client is a thread of this process; many are played by wrk, unless told."""
+    if len(sessions) == 1 or MANY_CLIENTS_VIA == "python":
+        return run_reads(sessions, base, endpoints, seconds=READ_SECONDS)
+    warm_up(sessions, base, endpoints)
+    return run_wrk_reads(server, sessions, base, endpoints, seconds=READ_SECONDS)
+
+
 def bench_reads(server: Server, cast: Cast) -> None:
     line(f"1. Reads: {READ_SECONDS:.0f} s at each of {', '.join(map(str, READ_CLIENTS))} client(s)")
     users = cast.users()
@@ -132,7 +149,7 @@ def bench_reads(server: Server, cast: Cast) -> None:
             f"   {clients} client(s): {sum(map(len, sessions))} sessions signed in "
             f"in {monotonic() - started:.1f} s"
         )
-        runs.append(run_reads(sessions, base, endpoints, seconds=READ_SECONDS))
+        runs.append(_read_run(server, sessions, base, endpoints))
     base_p95 = float(percentile_ms(runs[0].samples[base.name].seconds, 95))
     rows = []
     failures = []
@@ -159,7 +176,8 @@ def bench_reads(server: Server, cast: Cast) -> None:
     for run in runs:
         line(
             f"   {run.clients} client(s): {run.requests:,} requests in {run.seconds:.1f} s, "
-            f"{run.requests / run.seconds:.0f} requests/s"
+            f"{run.requests / run.seconds:.0f} requests/s; the clients ({run.via}) used "
+            f"{run.client_cpu:.1f} CPU s ({run.client_cpu / run.seconds:.0%} of one core)"
         )
     line("   times in ms; p95/base: the endpoint's p95 over the baseline's, both at 1 client")
     for failure in failures:

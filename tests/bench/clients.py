@@ -49,6 +49,11 @@ class Session:
             headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.cookies.items())
         return headers
 
+    def read_headers(self) -> dict[str, str]:
+        """Every header a read sends, for a load generator that sends them itself: the
+        session cookies, the proxy's header and the CSRF header a page's own requests carry."""
+        return self._headers({"X-CSRFToken": self.cookies.get("csrftoken", "")})
+
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
     ) -> Answer:

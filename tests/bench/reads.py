@@ -1,12 +1,14 @@
 """Timing reads through gunicorn at 1 and at 16 concurrent clients, and counting the
 queries each makes.
 
-Every client is a thread with its own signed-in sessions: the lone client one per role,
-each of 16 clients one role (tests.bench.reads.sign_in_clients). In each round a client
-opens its endpoints in a fresh random order, each after the baseline through the same
-session, until the time is up; so the baseline is sampled all through the run, under the
-same load as what it is compared with. Reads are not free of writes: each case read appends its
-event to the audit chain, as in production.
+Every client has its own signed-in sessions: the lone client one per role, each of 16
+clients one role (tests.bench.reads.sign_in_clients). The lone client is a thread of this
+process; many clients are played by wrk (tests.bench.wrk_reads), so that their own CPU
+does not slow the server they time, in the same order and with the same sessions. In each
+round a client opens its endpoints in a fresh random order, each after the baseline
+through the same session, until the time is up; so the baseline is sampled all through
+the run, under the same load as what it is compared with. Reads are not free of writes:
+each case read appends its event to the audit chain, as in production.
 
 Queries are counted in this process, not in gunicorn (whose settings stay as deployed):
 the same request, as the same user signed in through the same sign-in page, through
@@ -21,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from time import monotonic
+from time import monotonic, process_time
 
 from django.db import connection
 from django.test import Client as TestClient
@@ -52,6 +54,9 @@ class ReadRun:
     clients: int
     seconds: float
     samples: dict[str, Samples]
+    # CPU seconds the load generator itself used over the run, and what it was.
+    client_cpu: float = 0.0
+    via: str = "Python threads"
 
     @property
     def requests(self) -> int:
@@ -106,6 +111,16 @@ def _client_loop(
                 samples[name].failures[status] += count
 
 
+def warm_up(sessions: list[Client], baseline: Endpoint, endpoints: Sequence[Endpoint]) -> None:
+    """Open every endpoint WARM_UP_ROUNDS times from each client, untimed."""
+    for _ in range(WARM_UP_ROUNDS):
+        for own in sessions:
+            for endpoint in endpoints:
+                if endpoint.role in own:
+                    own[endpoint.role].get(baseline.path)
+                    own[endpoint.role].get(endpoint.path)
+
+
 def run_reads(
     sessions: list[Client],
     baseline: Endpoint,
@@ -114,16 +129,11 @@ def run_reads(
     seconds: float,
 ) -> ReadRun:
     """Warm up, then time requests from every client (its sessions, the endpoints of its
-    roles) for `seconds`."""
-    for _ in range(WARM_UP_ROUNDS):
-        for own in sessions:
-            for endpoint in endpoints:
-                if endpoint.role in own:
-                    own[endpoint.role].get(baseline.path)
-                    own[endpoint.role].get(endpoint.path)
+    roles) for `seconds`, each client a thread of this process."""
+    warm_up(sessions, baseline, endpoints)
     samples: dict[str, Samples] = defaultdict(Samples)
     lock = threading.Lock()
-    started = monotonic()
+    started, cpu = monotonic(), process_time()
     threads = [
         threading.Thread(
             target=_client_loop,
@@ -143,7 +153,12 @@ def run_reads(
         thread.start()
     for thread in threads:
         thread.join()
-    return ReadRun(clients=len(sessions), seconds=monotonic() - started, samples=dict(samples))
+    return ReadRun(
+        clients=len(sessions),
+        seconds=monotonic() - started,
+        samples=dict(samples),
+        client_cpu=process_time() - cpu,
+    )
 
 
 def in_process_clients(users: dict[str, User]) -> dict[str, TestClient]:

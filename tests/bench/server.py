@@ -21,7 +21,12 @@ from pathlib import Path
 from django.conf import settings
 
 # Sync workers for two cores: one more than the cores, as the Dockerfile runs, so a worker
-# waiting on PostgreSQL leaves the CPUs busy.
+# waiting on PostgreSQL leaves the CPUs busy. Every request here is Python-bound (the ORM,
+# templates, serializers), so more processes only take turns on the same two cores, and
+# threads share one interpreter lock: measured on this machine, 5 sync workers and gthread
+# (2 workers of 4 threads) both gave the same throughput as 3 sync workers with two to
+# three times their p99 (shared/ecosystem.md, section 4). Many clients beyond the workers
+# wait in the listen queue, which is what a p95 at 16 clients measures.
 WORKERS = int(os.environ.get("BENCH_WORKERS", "3"))
 HOST = "127.0.0.1"
 START_TIMEOUT_SECONDS = 60

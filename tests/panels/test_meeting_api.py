@@ -3,11 +3,14 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.vocabulary import Category
 from panels.models import AgendaItem
 from tests.panels.factories import open_case
+from tests.panels.meeting_factories import meeting_with_agenda
 
 pytestmark = pytest.mark.django_db
 
@@ -72,7 +75,15 @@ def test_a_meeting_run_through_the_api(officer, chair, sign_in, agency):
         JSON,
     )
     assert decided.status_code == 201, decided.json()
-    assert decided.json()["agenda"][0]["decision"]["event"] == "adopt"
+    answer = decided.json()
+    # The item it changed and where its case now stands, not the whole meeting again.
+    assert answer["id"] == item["id"]
+    assert answer["meeting"] == meeting["id"]
+    assert (answer["stage"], answer["version"]) == ("assessment", 2)
+    assert answer["decision"]["event"] == "adopt"
+    assert answer["decision"]["method"] == "unanimous"
+    assert "agenda" not in answer
+    assert api.get(base).json()["agenda"][0]["decision"]["event"] == "adopt"
 
     stale = api.post(
         f"{base}items/{item['id']}/decision/",
@@ -110,6 +121,31 @@ def test_a_member_sees_only_what_was_shared_with_it_in_the_api(officer, chair, s
     assert "problem" not in for_college
     assert sign_in("southmere.health").get(base).status_code == 404
     assert college_api.get(f"{base}papers/").status_code == 403
+
+
+def _first_decision(meeting) -> tuple[str, dict]:
+    """The path and body of a decision adopting the first case on the meeting's agenda."""
+    item = AgendaItem.objects.filter(meeting=meeting).order_by("position").first()
+    body = {"event": "adopt", "method": "unanimous", "rationale": REASONS, "version": 1}
+    return f"/api/panels/meetings/{meeting.pk}/items/{item.pk}/decision/", body
+
+
+def test_a_decisions_answer_costs_the_same_whatever_the_agendas_length(
+    officer, chair, sign_in, agency, django_assert_max_num_queries
+):
+    api = sign_in("northby.chair")
+    open_case(officer, chair)
+    path, body = _first_decision(meeting_with_agenda(chair, agency(POLICE)))
+    with CaptureQueriesContext(connection) as one:
+        assert api.post(path, body, JSON).status_code == 201
+    for _ in range(5):
+        open_case(officer, chair)
+    # Five new cases, and the first again for its assessment.
+    large = meeting_with_agenda(chair, agency(POLICE))
+    assert AgendaItem.objects.filter(meeting=large).count() == 6
+    path, body = _first_decision(large)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        assert api.post(path, body, JSON).status_code == 201
 
 
 def test_actions_through_the_api(officer, chair, sign_in, agency):

@@ -7,10 +7,13 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from audit.models import AuditEvent, SharingDecision
-from panels.models import Intervention, PanelCase, ProgressEntry
+from panels.models import AgendaItem, Intervention, Meeting, PanelCase, ProgressEntry, StageMove
 from panels.models.support import intervention_scope
 from panels.models.vocabulary import InterventionStatus, Stage
+from panels.rules.stages import TRANSITIONS
+from panels.selectors.meetings import attendance_of, present_agencies
 from prevent_cases.demo.region.build import DEFAULT_PASSWORD
+from prevent_cases.demo.region.meetings import MAX_ITEMS
 from prevent_cases.demo.region.sizes import Sizes
 from prevent_cases.models import Agency, User
 from referrals.models import Referral, ReferralGrant, ReferralStatus
@@ -81,6 +84,24 @@ def test_the_rows_have_the_shapes_the_services_write(region):
             .exclude(group__agency=work.source_agency_id)
             .exists()
         )
+
+
+def test_every_panel_decision_is_taken_at_a_meeting_with_the_areas_police_present(region):
+    in_meeting = {event for (_, event), move in TRANSITIONS.items() if move.in_meeting}
+    moves = StageMove.objects.filter(event__in=in_meeting)
+    items = AgendaItem.objects.select_related("meeting__panel", "referral__area")
+    assert moves.count() == items.count() > 0
+    assert {(m.panel_case_id, m.event, m.created_at) for m in moves} == {
+        (item.panel_case_id, item.decision_event, item.decided_at) for item in items
+    }
+    for item in items:
+        meeting = item.meeting
+        assert meeting.panel.area_id == item.referral.area_id
+        assert meeting.starts_at <= item.decided_at
+        assert meeting.closed_at is None or item.decided_at < meeting.closed_at
+        # The force policing the area is the one that logged the referral.
+        assert item.referral.owning_agency_id in present_agencies(attendance_of(meeting))
+    assert max(meeting.items.count() for meeting in Meeting.objects.all()) <= MAX_ITEMS
 
 
 def test_users_sign_in_with_the_documented_username_and_password(region):

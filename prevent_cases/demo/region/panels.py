@@ -6,9 +6,11 @@ post-exit reviews.
 
 The oldest progressed referrals have gone furthest: cases that have exited or were not
 adopted, then those in review, and the newest are still at identification; the very newest
-progressed referrals wait in their panel's inbox.
+progressed referrals wait in their panel's inbox. Every decision of the panel is taken at
+one of its meetings (prevent_cases.demo.region.meetings).
 """
 
+import collections
 import datetime
 import uuid
 from dataclasses import dataclass, field
@@ -33,9 +35,10 @@ from panels.models.vocabulary import (
     RequestStatus,
     Stage,
 )
-from panels.rules.stages import StageEvent
+from panels.rules.stages import StageEvent, move_for
 from panels.services.cases import POST_EXIT_REVIEW_MONTHS
 from prevent_cases.dates import add_months
+from prevent_cases.demo.region.meetings import RATIONALE, Meetings
 from prevent_cases.demo.region.referrals import PROGRESSED_OPENED, RegionReferral
 from prevent_cases.demo.region.tables import Table
 from prevent_cases.roles import Role
@@ -65,7 +68,6 @@ NOT_ADOPTED_ROUTES = (
     (NotAdoptedRoute.SOCIAL_CARE, "Early help"),
     (NotAdoptedRoute.POLICE, ""),
 )
-RATIONALE = "The panel's reasons for this decision are recorded here (synthetic region)."
 REQUEST_PURPOSE = "What your service knows of the person's needs, for the panel's assessment."
 ANSWER_JUSTIFICATION = (
     "The panel needs this agency's information to assess the person's needs; nothing less "
@@ -187,6 +189,9 @@ def build_panel_cases(
     rng.shuffle(closed)
     stages = closed + [stage for stage in stages if stage not in (Stage.EXITED, Stage.NOT_ADOPTED)]
     tables = _Tables()
+    tables.meetings = Meetings(
+        build, region, collections.Counter(referral.area.panel_id for referral in opened)
+    )
     tables.intervention_counts = iter(
         _intervention_counts(sum(stage in PLANNED_STAGES for stage in stages), interventions, rng)
     )
@@ -204,6 +209,7 @@ def build_panel_cases(
         cases.append(case)
     for table in tables.all():
         table.flush()
+    build.counts.update(tables.meetings.write())
     build.counts.update(
         panel_cases=tables.cases.count,
         stage_moves=tables.moves.count,
@@ -239,21 +245,27 @@ class _Case:
             moment, event_type, actor, self.panel.id, self.referral.id, payload
         )
 
-    def move(self, moment, event: str, to_stage: str, outcome: str = "") -> None:
+    def move(self, moment, event: str, to_stage: str, outcome: str = "") -> datetime.datetime:
+        """Move the case; a decision of the panel is taken at its next sitting, so return
+        when the move was made."""
         case = self.case
+        actor = case.chair
+        if move_for(self.stage, event).in_meeting:
+            moment, actor = self.tables.meetings.decide(self, moment, event, self.stage)
         self.tables.moves.add(
             self.build.ids.new(), case.id, self.referral.id, self.panel.id, self.stage,
-            to_stage, event, RATIONALE, case.chair, moment,
+            to_stage, event, RATIONALE, actor, moment,
         )  # fmt: skip
         self.event(
             moment,
             EventType.PANEL_CASE_STAGE_CHANGED,
-            case.chair,
+            actor,
             {"panel_case": case.id, "from": self.stage, "to": to_stage, "event": event,
              "outcome": outcome},
         )  # fmt: skip
         self.stage, self.changed_at = to_stage, moment
         case.version += 1
+        return moment
 
 
 def _run_case(build, tables: _Tables, case: RegionCase) -> None:
@@ -278,10 +290,10 @@ def _run_case(build, tables: _Tables, case: RegionCase) -> None:
         fields.update(not_adopted_route=route, onward_service=service)
         walk.move(moment, StageEvent.NOT_ADOPT, Stage.NOT_ADOPTED, route)
     elif case.stage != Stage.IDENTIFICATION:
-        walk.move(moment, StageEvent.ADOPT, Stage.ASSESSMENT)
+        moment = walk.move(moment, StageEvent.ADOPT, Stage.ASSESSMENT)
         if case.stage != Stage.ASSESSMENT:
             moment = build.after(moment, 14, 40)
-            walk.move(moment, StageEvent.AGREE_ASSESSMENT, Stage.SUPPORT_PLAN)
+            moment = walk.move(moment, StageEvent.AGREE_ASSESSMENT, Stage.SUPPORT_PLAN)
             moment = _plan(build, tables, walk, build.after(moment, 1, 10))
             _consent_and_support(build, tables, walk, moment)
     tables.cases.add(
@@ -437,22 +449,20 @@ def _consent_and_support(build, tables: _Tables, walk: _Case, planned) -> None:
         return
     moment = build.after(moment, 0, 3)
     interval = datetime.timedelta(days=28)
+    moment = walk.move(moment, StageEvent.START_SUPPORT, Stage.REVIEW)
     walk.fields["next_review_on"] = moment.date() + interval
-    walk.move(moment, StageEvent.START_SUPPORT, Stage.REVIEW)
     reviews = rng.randint(1, 8) if ending else None
     while reviews is None or reviews > 0:
         later = moment + datetime.timedelta(days=rng.uniform(25, 35))
         if later >= build.now:
             break
-        moment = later
         if reviews is not None:
             reviews -= 1
+        moment = walk.move(later, StageEvent.CONTINUE, Stage.REVIEW)
         walk.fields["next_review_on"] = moment.date() + interval
-        walk.move(moment, StageEvent.CONTINUE, Stage.REVIEW)
     if ending:
-        moment = build.after(moment, 1, 20)
+        moment = walk.move(build.after(moment, 1, 20), StageEvent.EXIT, Stage.EXITED, ending)
         walk.fields.update(exit_outcome=ending, exited_on=moment.date(), next_review_on=None)
-        walk.move(moment, StageEvent.EXIT, Stage.EXITED, ending)
         case.ended_at = moment
         case.ended_as = "completed" if ending == ExitOutcome.NO_FURTHER_CONCERN else "withdrawn"
         _post_exit_reviews(build, tables, walk, moment.date())
