@@ -41,6 +41,7 @@ def measured_endpoints(cast: Cast) -> list[Endpoint]:
             "officer",
             reverse("referrals-api:detail", kwargs={"referral_id": cast.referral_id}),
         ),
+        Endpoint("cases shared with us", runner, reverse("referrals:shared")),
         Endpoint("chair's dashboard", "chair", reverse("panels:dashboard")),
         Endpoint("Channel inbox", runner, reverse("panels:inbox")),
         Endpoint("panel cases (API list)", "chair", reverse("panels-api:cases")),
