@@ -5,15 +5,17 @@ panels.selectors.delivery; the forms that change an intervention are in action_v
 import uuid
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.keyset import keyset_page
 from panels.models.vocabulary import InterventionStatus
 from panels.rules.delivery import ANSWERS, CORRECTING_STATUSES, RECORDING_STATUSES, events_from
 from panels.selectors.delivery import (
+    DELIVERING_ORDER,
+    FINISHED_ORDER,
     VisibleIntervention,
     awaiting_answer,
     delivers,
@@ -47,19 +49,20 @@ def my_interventions(request: HttpRequest) -> HttpResponse:
     finished = request.GET.get("show") == FINISHED
     if finished:
         awaiting = []
-        listed = in_delivery(membership=membership, mine=mine, finished=True)
+        listed, order = in_delivery(membership=membership, mine=mine, finished=True), FINISHED_ORDER
     else:
         # The oldest assignments first; a longer queue shows once these are answered.
         awaiting = list(awaiting_answer(membership=membership, mine=mine)[: PAGE_SIZE + 1])
-        listed = in_delivery(membership=membership, mine=mine)
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        listed, order = in_delivery(membership=membership, mine=mine), DELIVERING_ORDER
+    # Paged by keyset, "the rows after this one": nothing counts the agency's interventions.
+    page = keyset_page(listed, ordering=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     shown_awaiting = awaiting[:PAGE_SIZE]
     rows = delivery_rows_read(
         actor=request.user,
         membership=membership,
         rows=delivery_rows(
             membership=membership,
-            interventions=[*shown_awaiting, *page.object_list],
+            interventions=[*shown_awaiting, *page.rows],
             today=timezone.localdate(),
         ),
         via="page",
