@@ -37,7 +37,6 @@ from panels.models import (
     Consent,
     InformationRequest,
     Intervention,
-    Meeting,
     Panel,
     PanelAction,
     PanelCase,
@@ -52,6 +51,7 @@ from panels.models.vocabulary import (
     Stage,
 )
 from panels.rules.stages import PANEL_ROLES
+from panels.selectors.cases import NextMeeting, next_meeting_of, panels_with_next_meeting
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Membership
 from prevent_cases.policy import handles_case_content
@@ -88,16 +88,9 @@ def _open_cases(panel: Panel) -> QuerySet[PanelCase]:
 # --- The panel, its counts by stage and its next meeting: one query. ---------------------
 
 
-@dataclass(frozen=True)
-class NextMeeting:
-    pk: uuid.UUID
-    starts_at: datetime.datetime
-    agenda_cases: int
-
-
 def _panel_with_summary(membership: Membership, now: datetime.datetime) -> Panel | None:
     """The member's panel, annotated with its open cases at each stage (`open_<stage>`)
-    and its next meeting not yet held (`meeting_id`, `meeting_starts_at`, `meeting_items`)."""
+    and its next meeting (panels.selectors.cases.panels_with_next_meeting)."""
     own = PanelCase.objects.filter(
         panel=OuterRef("pk"), referral__responsible_agency_id=OuterRef("agency_id")
     ).order_by()
@@ -110,20 +103,8 @@ def _panel_with_summary(membership: Membership, now: datetime.datetime) -> Panel
         )
         for stage in OPEN_STAGES
     }
-    meeting = Meeting.objects.filter(
-        panel=OuterRef("pk"), starts_at__gte=now, closed_at__isnull=True
-    ).order_by("starts_at", "id")
-    return (
-        Panel.objects.select_related("agency", "area")
-        .filter(agency_id=membership.agency_id)
-        .annotate(
-            **counts,
-            meeting_id=Subquery(meeting.values("pk")[:1]),
-            meeting_starts_at=Subquery(meeting.values("starts_at")[:1]),
-            meeting_items=Subquery(meeting.annotate(items_n=Count("items")).values("items_n")[:1]),
-        )
-        .first()
-    )
+    panels = Panel.objects.select_related("agency", "area").filter(agency_id=membership.agency_id)
+    return panels_with_next_meeting(panels.annotate(**counts), now=now).first()
 
 
 # --- The sections: which rows each lists, in its own order. -------------------------------
@@ -535,15 +516,6 @@ def panel_dashboard_for_user(
 ) -> PanelDashboard:
     """The chair's dashboard for the panel the member runs; AccessDenied for anyone else."""
     panel = dashboard_panel_for_user(membership=membership, now=now)
-    meeting = (
-        NextMeeting(
-            pk=panel.meeting_id,
-            starts_at=panel.meeting_starts_at,
-            agenda_cases=panel.meeting_items,
-        )
-        if panel.meeting_id
-        else None
-    )
     open_cases, sections = _read_sections(
         panel=panel, today=today, no_contact_days=no_contact_days, cursor=cursor
     )
@@ -552,7 +524,7 @@ def panel_dashboard_for_user(
         today=today,
         stage_counts={stage: getattr(panel, f"open_{stage}") for stage in OPEN_STAGES},
         open_cases=open_cases,
-        next_meeting=meeting,
+        next_meeting=next_meeting_of(panel),
         no_contact_days=no_contact_days,
         sections=sections,
     )
