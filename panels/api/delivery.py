@@ -66,7 +66,7 @@ from panels.services.delivery import (
     intervention_move,
     progress_record,
 )
-from panels.services.reads import panel_case_read
+from panels.services.reads import panel_case_read, panel_case_view_recorded
 from prevent_cases.api.schema import CONFLICT
 from prevent_cases.exceptions import AccessDenied, NotFound
 from referrals.services.reads import referrals_read
@@ -171,10 +171,10 @@ class InterventionDetailApi(APIView):
         """One intervention: the panel's record, and the delivering agency's status history
         and progress entries (newest first) where the caller may see them."""
         visible = _intervention(request, intervention_id)
-        panel_case_read(
+        panel_case_view_recorded(
             actor=request.user,
             membership=request.membership,
-            panel_case_id=visible.intervention.panel_case_id,
+            case=visible.case,
             via="api_intervention",
         )
         return Response(InterventionDetailOutput(_shown(visible)).data)

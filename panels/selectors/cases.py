@@ -79,10 +79,12 @@ class VisiblePanelCase:
         return self.sees(category, self.panel_case.source_agency_id)
 
 
+# What a panel case is read with, also by selectors that fetch one through a row of theirs.
+PANEL_CASE_RELATIONS = ("panel", "panel__area", "source_agency", "referral", "referral__subject")
+
+
 def _panel_cases() -> QuerySet[PanelCase]:
-    return PanelCase.objects.select_related(
-        "panel", "panel__area", "source_agency", "referral", "referral__subject"
-    )
+    return PanelCase.objects.select_related(*PANEL_CASE_RELATIONS)
 
 
 def channel_inbox(*, membership: Membership | None) -> QuerySet[Referral]:
@@ -128,6 +130,12 @@ def panel_case_get_for_user(
     panel_case = _panel_cases().filter(pk=panel_case_id).first()
     if panel_case is None:
         raise NotFound("No panel case with that id.")
+    return panel_case_visible(membership=membership, panel_case=panel_case)
+
+
+def panel_case_visible(*, membership: Membership | None, panel_case: PanelCase) -> VisiblePanelCase:
+    """A panel case already fetched (with PANEL_CASE_RELATIONS), as the member may see it;
+    NotFound if it may see nothing of it. The same check as `panel_case_get_for_user`."""
     shown = referral_get_for_user(membership=membership, referral_id=panel_case.referral_id)
     return VisiblePanelCase(panel_case=panel_case, shown=shown, membership=membership)
 

@@ -37,7 +37,7 @@ from panels.models import (
 )
 from panels.models.support import INTERVENTION_SCOPE_PREFIX
 from panels.models.vocabulary import InterventionStatus
-from panels.selectors.cases import VisiblePanelCase, panel_case_get_for_user
+from panels.selectors.cases import PANEL_CASE_RELATIONS, VisiblePanelCase, panel_case_visible
 from panels.selectors.support import PRACTITIONER_ROLES, interventions_for_case
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Membership
@@ -212,21 +212,27 @@ def intervention_get_for_user(
     """One intervention as the member may see it; NotFound if it may not see it."""
     intervention = (
         Intervention.objects.filter(pk=intervention_id)
-        .select_related("delivering_agency", "practitioner", "source_agency")
+        .select_related(
+            "delivering_agency",
+            "practitioner",
+            "source_agency",
+            *(f"panel_case__{relation}" for relation in PANEL_CASE_RELATIONS),
+        )
         .prefetch_related(Prefetch("goals", queryset=InterventionGoal.objects.order_by("position")))
         .first()
     )
     if intervention is None:
         raise NotFound(NO_INTERVENTION)
     try:
-        case = panel_case_get_for_user(
-            membership=membership, panel_case_id=intervention.panel_case_id
-        )
+        case = panel_case_visible(membership=membership, panel_case=intervention.panel_case)
     except NotFound:
         # The same answer as for an id that does not exist, so ids cannot be probed.
         raise NotFound(NO_INTERVENTION) from None
     if not case.sees(Category.SUPPORT, intervention.source_agency_id, intervention.scope):
         raise NotFound(NO_INTERVENTION)
+    # The intervention's case is its panel case's: read once, with the person.
+    if intervention.referral_id == case.referral.pk:
+        intervention.referral = case.referral
     return VisibleIntervention(intervention=intervention, case=case)
 
 

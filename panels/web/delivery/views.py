@@ -25,7 +25,7 @@ from panels.selectors.delivery import (
     progress_entries,
     status_changes,
 )
-from panels.services.reads import delivery_rows_read, panel_case_read
+from panels.services.reads import delivery_rows_read, panel_case_view_recorded
 from panels.web.delivery.presenters import entry_threads
 from panels.web.refusal import refused
 from prevent_cases.web.http_errors import domain_errors_as_http
@@ -105,15 +105,15 @@ def intervention_page(request: HttpRequest, intervention_id: uuid.UUID) -> HttpR
     membership = request.membership
     visible = intervention_get_for_user(membership=membership, intervention_id=intervention_id)
     # The read is recorded like any view of the case, with what the viewer may be shown.
-    panel_case_read(
-        actor=request.user,
-        membership=membership,
-        panel_case_id=visible.intervention.panel_case_id,
-        via="page",
+    panel_case_view_recorded(
+        actor=request.user, membership=membership, case=visible.case, via="page"
     )
     intervention = visible.intervention
     (row,) = delivery_rows(
-        membership=membership, interventions=[intervention], today=timezone.localdate()
+        membership=membership,
+        interventions=[intervention],
+        today=timezone.localdate(),
+        held={intervention.referral_id: visible.case.shown.grants},
     )
     acts = may_deliver(request, visible)
     status = intervention.status
