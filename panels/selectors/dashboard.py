@@ -1,7 +1,8 @@
 """What the chair's dashboard reads: the panel's own cases by stage and the work that is
-due or overdue on them, in three queries whatever the number of cases: the panel with its
-counts by stage and its next meeting; a page of open cases (by keyset, no count); and the
-first rows of every other section, read together as one list.
+due or overdue on them, in two queries whatever the number of cases: the panel with its
+counts by stage and its next meeting; then a page of open cases (by keyset, no count)
+together with the first rows of every other section, read as one union of the few columns
+the page shows.
 
 Only the chair and coordinators of a panel read it, and only for the cases that panel is
 responsible for: a case before the panel whose referral has since moved to another area's
@@ -467,12 +468,6 @@ class Section:
     def shown_as(self, row) -> "Section":
         """The same section with each row turned into what the page shows of it."""
         return Section(rows=[row(item) for item in self.rows], more=self.more)
-
-
-def section(rows: QuerySet | list) -> Section:
-    """Read one more row than is shown, to know whether there are more, in one query."""
-    batch = list(rows[: SECTION_LIMIT + 1])
-    return Section(rows=batch[:SECTION_LIMIT], more=len(batch) > SECTION_LIMIT)
 
 
 @dataclass(frozen=True)

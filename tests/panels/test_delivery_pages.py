@@ -12,9 +12,11 @@ from django.utils import timezone
 
 from audit.event_types import EventType
 from audit.models import AuditEvent, SharingDecision
-from panels.models import ProgressEntry
+from panels.models import Intervention, ProgressEntry
+from panels.models.support import intervention_scope
 from panels.models.vocabulary import DeliveryEvent, GoalRating, InterventionStatus
 from panels.rules.stages import StageEvent
+from panels.selectors.delivery import InterventionScope
 from panels.services.cases import IDENTITY_PURPOSE
 from prevent_cases.demo.accounts import DEMO_PASSWORD
 from referrals.services.case import referral_decision_revoke
@@ -524,3 +526,16 @@ def test_the_lists_cost_the_same_however_many_interventions_the_agency_has(
     for url in urls:
         with django_assert_max_num_queries(few[url]):
             assert client.get(url).status_code == 200
+
+
+def test_the_scope_the_lists_match_in_sql_is_the_scope_grants_name(work):
+    """Which interventions an agency may list is decided in SQL from each one's scope, so
+    the scope built there must be the one its grants are written with, on either database."""
+    mentoring = work["mentoring"]
+    built = (
+        Intervention.objects.filter(pk=mentoring.pk)
+        .annotate(built=InterventionScope("pk"))
+        .values_list("built", flat=True)
+        .get()
+    )
+    assert built == intervention_scope(mentoring.pk) == mentoring.scope
