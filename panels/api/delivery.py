@@ -8,16 +8,16 @@ intervention: the second is a 409 that says what the first recorded.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
-from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from audit.vocabulary import Category
+from panels.api.delivery_pages import InterventionCursorPagination
 from panels.api.delivery_serializers import (
     FINISHED,
     AccessEndedOutput,
@@ -35,9 +35,15 @@ from panels.api.delivery_serializers import (
     StatusMovedOutput,
     StatusMoveInput,
 )
+from panels.models.vocabulary import InterventionStatus
 from panels.rules.delivery import ProgressInput
 from panels.selectors.cases import referrals_of
 from panels.selectors.delivery import (
+    AWAITING_ORDER,
+    DELIVERING_ORDER,
+    DELIVERING_STATUSES,
+    FINISHED_ORDER,
+    FINISHED_STATUSES,
     VisibleIntervention,
     awaiting_answer,
     changes_since,
@@ -48,9 +54,11 @@ from panels.selectors.delivery import (
     in_delivery,
     intervention_get_for_user,
     intervention_summaries,
+    interventions_delivered_by,
     progress_entries,
     status_changes,
 )
+from panels.selectors.delivery_pages import Part
 from panels.services.delivery import (
     InterventionChanged,
     concern_review_record,
@@ -58,7 +66,7 @@ from panels.services.delivery import (
     intervention_move,
     progress_record,
 )
-from panels.services.reads import panel_case_read
+from panels.services.reads import panel_case_read, panel_case_view_recorded
 from prevent_cases.api.schema import CONFLICT
 from prevent_cases.exceptions import AccessDenied, NotFound
 from referrals.services.reads import referrals_read
@@ -69,37 +77,6 @@ NOT_DELIVERING = (
     "The interventions list is for practitioners of the agencies that deliver support "
     "(needs: practitioner or panel member)."
 )
-
-
-class _Consecutive:
-    """Ordered querysets read as one list: the rows of the first, then of the second. A page
-    queries each only for the rows it needs, so each keeps its selector's order."""
-
-    def __init__(self, *parts: QuerySet) -> None:
-        self.parts = parts
-        self.sizes: list[int] | None = None
-
-    def count(self) -> int:
-        if self.sizes is None:
-            self.sizes = [part.count() for part in self.parts]
-        return sum(self.sizes)
-
-    def __getitem__(self, page: slice) -> list:
-        self.count()
-        rows, start, stop = [], page.start or 0, page.stop
-        for part, size in zip(self.parts, self.sizes, strict=True):
-            if start < size and stop > 0:
-                rows += list(part[start : min(stop, size)])
-            start, stop = max(start - size, 0), stop - size
-        return rows
-
-
-class InterventionsPage(LimitOffsetPagination):
-    # The open list joins two orders (awaiting an answer, oldest first; then in delivery,
-    # the next contact due first, which is unset until accepted), so it has no single
-    # keyset to page by: it is paged by position instead.
-    default_limit = 25
-    max_limit = 100
 
 
 def _intervention(request: Request, intervention_id) -> VisibleIntervention:
@@ -133,13 +110,14 @@ def _conflict(request: Request, intervention_id, changed: InterventionChanged) -
 
 
 class InterventionListApi(APIView):
-    pagination_class = InterventionsPage
+    pagination_class = InterventionCursorPagination
 
     @extend_schema(parameters=[InterventionListQuery], responses=InterventionRowOutput(many=True))
     def get(self, request: Request) -> Response:
         """The interventions the caller's agency delivers and may still see: open ones
         (awaiting its answer, then in delivery by when the next contact is due) or
-        finished ones. The person is named only where the agency was given who they are."""
+        finished ones (the most recently changed first). The person is named only where
+        the agency was given who they are. Paged by cursor: follow `next`."""
         membership = request.membership
         if not delivers(membership):
             raise AccessDenied(NOT_DELIVERING)
@@ -147,24 +125,44 @@ class InterventionListApi(APIView):
         query.is_valid(raise_exception=True)
         mine = query.validated_data["mine"]
         if query.validated_data["status"] == FINISHED:
-            rows = _Consecutive(in_delivery(membership=membership, mine=mine, finished=True))
+            parts = [
+                Part(
+                    in_delivery(membership=membership, mine=mine, finished=True),
+                    FINISHED_ORDER,
+                    frozenset(FINISHED_STATUSES),
+                )
+            ]
         else:
-            rows = _Consecutive(
-                awaiting_answer(membership=membership, mine=mine),
-                in_delivery(membership=membership, mine=mine),
-            )
+            parts = [
+                Part(
+                    awaiting_answer(membership=membership, mine=mine),
+                    AWAITING_ORDER,
+                    frozenset({InterventionStatus.PLANNED}),
+                ),
+                Part(
+                    in_delivery(membership=membership, mine=mine),
+                    DELIVERING_ORDER,
+                    frozenset(DELIVERING_STATUSES),
+                ),
+            ]
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(rows, request, self)
+        page = paginator.paginate_parts(
+            parts, request, scoped=interventions_delivered_by(membership=membership)
+        )
         prefetch_related_objects(page, "goals")
-        referrals_read(
+        shown = referrals_read(
             actor=request.user,
             membership=membership,
             referrals=referrals_of(membership=membership, rows=page).values(),
             via="api_interventions",
             displayed=LIST_CATEGORIES,
         )
-        shown = delivery_rows(membership=membership, interventions=page, today=timezone.localdate())
-        return paginator.get_paginated_response(InterventionRowOutput(shown, many=True).data)
+        # What the agency holds of each case, from the grants read with the cases.
+        held = {case.referral.pk: case.grants for case in shown}
+        rows = delivery_rows(
+            membership=membership, interventions=page, today=timezone.localdate(), held=held
+        )
+        return paginator.get_paginated_response(InterventionRowOutput(rows, many=True).data)
 
 
 class InterventionDetailApi(APIView):
@@ -173,10 +171,10 @@ class InterventionDetailApi(APIView):
         """One intervention: the panel's record, and the delivering agency's status history
         and progress entries (newest first) where the caller may see them."""
         visible = _intervention(request, intervention_id)
-        panel_case_read(
+        panel_case_view_recorded(
             actor=request.user,
             membership=request.membership,
-            panel_case_id=visible.intervention.panel_case_id,
+            case=visible.case,
             via="api_intervention",
         )
         return Response(InterventionDetailOutput(_shown(visible)).data)

@@ -90,6 +90,23 @@ class PanelCase(BaseModel):
         ]
         indexes = [
             models.Index(fields=["panel", "stage", "next_review_on"], name="panel_case_queue"),
+            # The chair's dashboard: a panel's open cases longest in their stage first, those
+            # past their review date, and those due a re-assessment, each in its own order.
+            models.Index(
+                fields=["panel", "stage_changed_at", "id"],
+                condition=~Q(stage__in=CLOSED_STAGES),
+                name="panel_case_open_by_age",
+            ),
+            models.Index(
+                fields=["panel", "next_review_on", "id"],
+                condition=~Q(stage__in=CLOSED_STAGES),
+                name="panel_case_open_by_review",
+            ),
+            models.Index(
+                fields=["panel", "reassess_on", "id"],
+                condition=Q(reassess_on__isnull=False),
+                name="panel_case_reassess",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -156,6 +173,12 @@ class InformationRequest(BaseModel):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["to_agency", "status", "due_on"], name="request_addressee_queue"),
+            # Open requests, the most overdue first (the chair's dashboard).
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(status=RequestStatus.OPEN),
+                name="request_open_by_due",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -221,6 +244,12 @@ class PanelAction(BaseModel):
         ordering = ["due_on", "id"]
         indexes = [
             models.Index(fields=["owner_agency", "done_at", "due_on"], name="action_owner_queue"),
+            # Actions not done, the most overdue first (the chair's dashboard).
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(done_at__isnull=True),
+                name="action_undone_by_due",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -255,6 +284,14 @@ class PostExitReview(BaseModel):
             models.CheckConstraint(
                 condition=Q(months_after_exit__gte=1) & Q(months_after_exit__lte=24),
                 name="post_exit_review_within_two_years",
+            ),
+        ]
+        indexes = [
+            # Reviews not yet done, the soonest due first (the chair's dashboard).
+            models.Index(
+                fields=["due_on", "id"],
+                condition=Q(done_at__isnull=True),
+                name="post_exit_undone_by_due",
             ),
         ]
 

@@ -102,6 +102,13 @@ class ProgressEntry(InterventionScoped):
                 condition=models.Q(concern=True),
                 name="progress_concerns",
             ),
+            # The concerns of given interventions: the dashboard reaches a panel's open
+            # concerns from its cases' interventions, one probe of this small index each.
+            models.Index(
+                fields=["intervention"],
+                condition=models.Q(concern=True),
+                name="progress_concerns_by_work",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

@@ -3,7 +3,8 @@ and the interventions assigned to delivering agencies, each in its own scope."""
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Coalesce
 
 from panels.models.cases import PanelCase
 from panels.models.vocabulary import (
@@ -118,6 +119,36 @@ class Intervention(BaseModel):
             models.Index(fields=["delivering_agency", "status"], name="intervention_delivery"),
             models.Index(
                 fields=["delivering_agency", "next_contact_due_on"], name="intervention_due"
+            ),
+            # A delivering agency's lists, each in its own order: assignments awaiting its
+            # answer (oldest first), those it delivers (next session due first) and those
+            # it has finished (most recent first).
+            models.Index(
+                fields=["delivering_agency", "created_at", "id"],
+                condition=Q(status=InterventionStatus.PLANNED),
+                name="intervention_awaiting",
+            ),
+            models.Index(
+                fields=["delivering_agency", "next_contact_due_on", "id"],
+                condition=Q(status__in=[InterventionStatus.ACTIVE, InterventionStatus.PAUSED]),
+                name="intervention_delivering",
+            ),
+            models.Index(
+                fields=["delivering_agency", "updated_at", "id"],
+                condition=Q(
+                    status__in=[InterventionStatus.COMPLETED, InterventionStatus.WITHDRAWN]
+                ),
+                name="intervention_finished",
+            ),
+            # A panel's active interventions (their source is the panel's agency), the
+            # longest without contact (or since they started with none) first: the chair's
+            # dashboard filters and orders by this expression.
+            models.Index(
+                F("source_agency"),
+                Coalesce("last_contact_on", "start_on"),
+                F("id"),
+                condition=Q(status=InterventionStatus.ACTIVE),
+                name="intervention_no_contact",
             ),
         ]
         constraints = [

@@ -19,6 +19,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
 )
 from django.utils import timezone
@@ -78,10 +79,12 @@ class VisiblePanelCase:
         return self.sees(category, self.panel_case.source_agency_id)
 
 
+# What a panel case is read with, also by selectors that fetch one through a row of theirs.
+PANEL_CASE_RELATIONS = ("panel", "panel__area", "source_agency", "referral", "referral__subject")
+
+
 def _panel_cases() -> QuerySet[PanelCase]:
-    return PanelCase.objects.select_related(
-        "panel", "panel__area", "source_agency", "referral", "referral__subject"
-    )
+    return PanelCase.objects.select_related(*PANEL_CASE_RELATIONS)
 
 
 def channel_inbox(*, membership: Membership | None) -> QuerySet[Referral]:
@@ -127,6 +130,12 @@ def panel_case_get_for_user(
     panel_case = _panel_cases().filter(pk=panel_case_id).first()
     if panel_case is None:
         raise NotFound("No panel case with that id.")
+    return panel_case_visible(membership=membership, panel_case=panel_case)
+
+
+def panel_case_visible(*, membership: Membership | None, panel_case: PanelCase) -> VisiblePanelCase:
+    """A panel case already fetched (with PANEL_CASE_RELATIONS), as the member may see it;
+    NotFound if it may see nothing of it. The same check as `panel_case_get_for_user`."""
     shown = referral_get_for_user(membership=membership, referral_id=panel_case.referral_id)
     return VisiblePanelCase(panel_case=panel_case, shown=shown, membership=membership)
 
@@ -149,33 +158,53 @@ def panel_for_member(*, membership: Membership | None) -> Panel | None:
     )
 
 
-def next_meeting(*, panel: Panel, now: datetime.datetime | None = None) -> Meeting | None:
-    """The panel's next meeting not yet held (the first that starts now or later), with the
-    number of cases on its agenda as `agenda_cases`."""
-    return (
-        Meeting.objects.filter(
-            panel=panel, starts_at__gte=now or timezone.now(), closed_at__isnull=True
-        )
-        .annotate(agenda_cases=Count("items"))
-        .order_by("starts_at", "id")
-        .first()
+@dataclass(frozen=True)
+class NextMeeting:
+    """A panel's next meeting not yet held, and how many cases its agenda holds."""
+
+    pk: uuid.UUID
+    starts_at: datetime.datetime
+    agenda_cases: int
+
+
+def panels_with_next_meeting(panels: QuerySet[Panel], *, now: datetime.datetime) -> QuerySet[Panel]:
+    """The panels, each with its next meeting not yet held (the first that starts `now` or
+    later) read in the same query: `meeting_id`, `meeting_starts_at`, `meeting_items`."""
+    meeting = Meeting.objects.filter(
+        panel=OuterRef("pk"), starts_at__gte=now, closed_at__isnull=True
+    ).order_by("starts_at", "id")
+    return panels.annotate(
+        meeting_id=Subquery(meeting.values("pk")[:1]),
+        meeting_starts_at=Subquery(meeting.values("starts_at")[:1]),
+        meeting_items=Subquery(meeting.annotate(items_n=Count("items")).values("items_n")[:1]),
     )
 
 
-def _request_counts(cases: QuerySet[PanelCase]) -> QuerySet[PanelCase]:
-    open_requests = Q(information_requests__status=RequestStatus.OPEN)
-    overdue = open_requests & Q(information_requests__due_on__lt=timezone.localdate())
-    return cases.annotate(
-        open_requests=Count("information_requests", filter=open_requests),
-        overdue_requests=Count("information_requests", filter=overdue),
+def next_meeting_of(panel: Panel) -> NextMeeting | None:
+    """The next meeting read with a panel by `panels_with_next_meeting`."""
+    if panel.meeting_id is None:
+        return None
+    return NextMeeting(
+        pk=panel.meeting_id, starts_at=panel.meeting_starts_at, agenda_cases=panel.meeting_items
     )
+
+
+def panel_with_next_meeting(
+    *, membership: Membership | None, now: datetime.datetime
+) -> Panel | None:
+    """The panel the member runs (as `panel_for_member`), with its next meeting; None for
+    anyone else."""
+    if not handles_case_content(membership) or membership.role not in PANEL_ROLES:
+        return None
+    panels = Panel.objects.select_related("agency", "area").filter(agency_id=membership.agency_id)
+    return panels_with_next_meeting(panels, now=now).first()
 
 
 def cases_gathering_information(*, membership: Membership | None) -> QuerySet[PanelCase]:
-    """The member's panel's cases at identification, the longest waiting first, with how
-    many information requests are open and overdue."""
+    """The member's panel's cases at identification, the longest waiting first (the inbox
+    counts the open and overdue requests of those it shows, panels.selectors.inbox)."""
     cases = panel_cases_for_user(membership=membership).filter(stage=Stage.IDENTIFICATION)
-    return _request_counts(cases).order_by("stage_changed_at", "id")
+    return cases.order_by("stage_changed_at", "id")
 
 
 def cases_due_by(*, membership: Membership | None, due_by: datetime.date) -> QuerySet[PanelCase]:
@@ -183,7 +212,7 @@ def cases_due_by(*, membership: Membership | None, due_by: datetime.date) -> Que
     cases = panel_cases_for_user(membership=membership).filter(
         next_review_on__isnull=False, next_review_on__lte=due_by
     )
-    return _request_counts(cases).order_by("next_review_on", "id")
+    return cases.order_by("next_review_on", "id")
 
 
 def referrals_of(*, membership: Membership, rows: Iterable) -> dict[uuid.UUID, Referral]:

@@ -1,6 +1,8 @@
 """What the chair's dashboard reads: the panel's own cases by stage and the work that is
-due or overdue on them, each section one query whatever the number of cases (open
-concerns two: the panel's grants of delivering agencies' records, then the concerns).
+due or overdue on them, in two queries whatever the number of cases: the panel with its
+counts by stage and its next meeting; then a page of open cases (by keyset, no count)
+together with the first rows of every other section, read as one union of the few columns
+the page shows.
 
 Only the chair and coordinators of a panel read it, and only for the cases that panel is
 responsible for: a case before the panel whose referral has since moved to another area's
@@ -8,20 +10,34 @@ panel is that panel's work, not this one's.
 """
 
 import datetime
+import uuid
+from collections import defaultdict
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    UUIDField,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 
-from audit.vocabulary import Category
+from audit.keyset import KeysetPage, Ordering, keyset_page
 from panels.models import (
     CLOSED_STAGES,
     ConcernReview,
     Consent,
     InformationRequest,
     Intervention,
-    Meeting,
     Panel,
     PanelAction,
     PanelCase,
@@ -31,19 +47,19 @@ from panels.models import (
 from panels.models.vocabulary import (
     ConsentDecision,
     InterventionStatus,
+    InterventionType,
     RequestStatus,
     Stage,
 )
 from panels.rules.stages import PANEL_ROLES
-from panels.selectors.cases import next_meeting, panel_for_member
+from panels.selectors.cases import NextMeeting, next_meeting_of, panels_with_next_meeting
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Membership
-from prevent_cases.policy import WHOLE_CASE, handles_case_content
-from referrals.selectors import live_grants
-from referrals.services.grants import permissions_by_category
+from prevent_cases.policy import handles_case_content
 
 # Open cases listed per page, longest in their stage first.
 OPEN_CASES_PAGE_SIZE = 25
+OPEN_CASES_ORDER = Ordering(fields=("stage_changed_at", "id"), descending=False)
 # Rows shown in each of the other sections, as many as a page of open cases; the section
 # says when there are more.
 SECTION_LIMIT = OPEN_CASES_PAGE_SIZE
@@ -52,23 +68,9 @@ SECTION_LIMIT = OPEN_CASES_PAGE_SIZE
 DUE_SOON_DAYS = 14
 # Stages at which the panel needs consent before support can run (CTSA s.36(4)).
 CONSENT_STAGES = (Stage.SUPPORT_PLAN, Stage.REVIEW)
+OPEN_STAGES = tuple(stage for stage in Stage.values if stage not in CLOSED_STAGES)
 
-
-def dashboard_panel_for_user(*, membership: Membership | None) -> Panel:
-    """The panel the member runs as its chair or a coordinator; AccessDenied, saying why,
-    for anyone else."""
-    if not handles_case_content(membership) or membership.role not in PANEL_ROLES:
-        raise AccessDenied(
-            "The panel dashboard is for the Channel panel's chair and coordinators. "
-            "Your role does not include running the panel."
-        )
-    panel = panel_for_member(membership=membership)
-    if panel is None:
-        raise AccessDenied(
-            "The panel dashboard is for the Channel panel's chair and coordinators. "
-            "Your agency does not run an area's Channel panel."
-        )
-    return panel
+NOT_RUNNING = "The panel dashboard is for the Channel panel's chair and coordinators. "
 
 
 def _own(panel: Panel, path: str = "") -> Q:
@@ -77,23 +79,36 @@ def _own(panel: Panel, path: str = "") -> Q:
 
 
 def _cases(panel: Panel) -> QuerySet[PanelCase]:
-    return PanelCase.objects.filter(_own(panel)).select_related("referral")
+    return PanelCase.objects.filter(_own(panel))
 
 
 def _open_cases(panel: Panel) -> QuerySet[PanelCase]:
     return _cases(panel).exclude(stage__in=CLOSED_STAGES)
 
 
-def stage_counts(*, panel: Panel) -> dict[str, int]:
-    """How many of the panel's open cases stand at each stage."""
-    counted = dict(_open_cases(panel).order_by().values_list("stage").annotate(cases=Count("id")))
-    return {stage: counted.get(stage, 0) for stage in Stage.values if stage not in CLOSED_STAGES}
+# --- The panel, its counts by stage and its next meeting: one query. ---------------------
 
 
-def open_cases_page(*, panel: Panel, page_number: str | int | None) -> Page:
-    """One page of the panel's open cases, the longest in their stage first."""
-    cases = _open_cases(panel).order_by("stage_changed_at", "id")
-    return Paginator(cases, OPEN_CASES_PAGE_SIZE).get_page(page_number)
+def _panel_with_summary(membership: Membership, now: datetime.datetime) -> Panel | None:
+    """The member's panel, annotated with its open cases at each stage (`open_<stage>`)
+    and its next meeting (panels.selectors.cases.panels_with_next_meeting)."""
+    own = PanelCase.objects.filter(
+        panel=OuterRef("pk"), referral__responsible_agency_id=OuterRef("agency_id")
+    ).order_by()
+    counts = {
+        f"open_{stage}": Coalesce(
+            Subquery(
+                own.filter(stage=stage).values("panel").annotate(cases=Count("pk")).values("cases")
+            ),
+            0,
+        )
+        for stage in OPEN_STAGES
+    }
+    panels = Panel.objects.select_related("agency", "area").filter(agency_id=membership.agency_id)
+    return panels_with_next_meeting(panels.annotate(**counts), now=now).first()
+
+
+# --- The sections: which rows each lists, in its own order. -------------------------------
 
 
 def overdue_reviews(*, panel: Panel, today: datetime.date) -> QuerySet[PanelCase]:
@@ -103,15 +118,11 @@ def overdue_reviews(*, panel: Panel, today: datetime.date) -> QuerySet[PanelCase
 
 def post_exit_reviews_due(*, panel: Panel, today: datetime.date) -> QuerySet[PostExitReview]:
     """Post-exit reviews not yet done that fall due within DUE_SOON_DAYS or are overdue."""
-    return (
-        PostExitReview.objects.filter(
-            _own(panel, "panel_case__"),
-            done_at__isnull=True,
-            due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
-        )
-        .select_related("panel_case", "panel_case__referral")
-        .order_by("due_on", "id")
-    )
+    return PostExitReview.objects.filter(
+        _own(panel, "panel_case__"),
+        done_at__isnull=True,
+        due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+    ).order_by("due_on", "id")
 
 
 def reassessments_due(*, panel: Panel, today: datetime.date) -> QuerySet[PanelCase]:
@@ -147,26 +158,18 @@ def cases_without_consent(*, panel: Panel) -> QuerySet[PanelCase]:
 
 def overdue_actions(*, panel: Panel, today: datetime.date) -> QuerySet[PanelAction]:
     """Actions on the panel's cases not done by their due date, the longest overdue first."""
-    return (
-        PanelAction.objects.filter(
-            _own(panel, "panel_case__"), done_at__isnull=True, due_on__lt=today
-        )
-        .select_related("panel_case", "panel_case__referral", "owner_agency")
-        .order_by("due_on", "id")
-    )
+    return PanelAction.objects.filter(
+        _own(panel, "panel_case__"), done_at__isnull=True, due_on__lt=today
+    ).order_by("due_on", "id")
 
 
 def overdue_information_requests(
     *, panel: Panel, today: datetime.date
 ) -> QuerySet[InformationRequest]:
     """Requests on the panel's cases still unanswered after their due date."""
-    return (
-        InformationRequest.objects.filter(
-            _own(panel, "panel_case__"), status=RequestStatus.OPEN, due_on__lt=today
-        )
-        .select_related("panel_case", "panel_case__referral", "to_agency")
-        .order_by("due_on", "id")
-    )
+    return InformationRequest.objects.filter(
+        _own(panel, "panel_case__"), status=RequestStatus.OPEN, due_on__lt=today
+    ).order_by("due_on", "id")
 
 
 def interventions_without_contact(
@@ -175,61 +178,284 @@ def interventions_without_contact(
     """Active interventions on the panel's open cases whose person was last seen (or, with
     no session yet, whose intervention started) more than `no_contact_days` ago, the
     longest without contact first. Read from the intervention's own last contact, which
-    the progress service keeps up to date, not from its entries."""
+    the progress service keeps up to date, not from its entries; `seen_or_started` is the
+    expression the index `intervention_no_contact` holds, so the index serves both the
+    filter and the order."""
     cutoff = today - datetime.timedelta(days=no_contact_days)
     return (
-        Intervention.objects.filter(_own(panel, "panel_case__"), status=InterventionStatus.ACTIVE)
+        # An intervention's source is its panel's agency (the panel's record of it), so the
+        # index leading with it reads only this panel's interventions.
+        Intervention.objects.filter(
+            _own(panel, "panel_case__"),
+            source_agency_id=panel.agency_id,
+            status=InterventionStatus.ACTIVE,
+        )
         .exclude(panel_case__stage__in=CLOSED_STAGES)
-        .filter(
-            Q(last_contact_on__lt=cutoff) | Q(last_contact_on__isnull=True, start_on__lt=cutoff)
-        )
-        .select_related("panel_case", "panel_case__referral", "delivering_agency")
-        .order_by(Coalesce("last_contact_on", "start_on"), "id")
+        .annotate(seen_or_started=Coalesce("last_contact_on", "start_on"))
+        .filter(seen_or_started__lt=cutoff)
+        .order_by("seen_or_started", "id")
     )
 
 
-def _reports_held(panel: Panel, entries: list[ProgressEntry]) -> list[ProgressEntry]:
-    """The entries whose delivering agency's record the panel holds by a live grant: for
-    the intervention's scope (the agency's decision when it accepted) or for the whole
-    case. One query, for the grants on these entries' cases only."""
-    held = set(
-        live_grants()
-        .filter(
-            group_id=panel.agency.group_id,
-            permission_id=permissions_by_category()[Category.SUPPORT],
-            content_object_id__in={entry.referral_id for entry in entries},
-        )
-        .values_list("content_object_id", "source_agency_id", "scope")
+def open_concerns(*, panel: Panel) -> QuerySet[ProgressEntry]:
+    """Concerns raised on the panel's cases that no later entry corrects and the panel has
+    not yet recorded as considered, the oldest first. Every one is read (open concerns are
+    few: each is the panel's work until considered, from a partial index of concerns):
+    which of them the panel holds the delivering agency's record of is settled afterwards,
+    from the grants read with the cases (DashboardRows.concerns_held)."""
+    # Both "not corrected" and "not considered" are spelled as NOT EXISTS, which PostgreSQL
+    # may join in any order: it starts from the partial index of concerns and reaches the
+    # panel's cases from the few still open, instead of reading every entry of every
+    # intervention of the panel to find them.
+    return (
+        ProgressEntry.objects.filter(_own(panel, "intervention__panel_case__"), concern=True)
+        .exclude(Exists(ProgressEntry.objects.filter(corrects_id=OuterRef("pk"))))
+        .exclude(Exists(ConcernReview.objects.filter(entry_id=OuterRef("pk"))))
+        .order_by("occurred_on", "created_at", "id")
     )
+
+
+# --- Every section's first rows, in one query. -------------------------------------------
+
+# The columns each section's rows are read with, and their types: what a section does not
+# have is null. `on` is the date a row is listed by (due, last seen or started, raised).
+COLUMNS = {
+    "section": CharField(),
+    "item_id": UUIDField(),
+    "panel_case_id": UUIDField(),
+    "referral_id": UUIDField(),
+    "reference": CharField(),
+    "stage": CharField(),
+    "stage_changed_at": DateTimeField(),
+    "on": DateField(),
+    "seen_on": DateField(),
+    "created_at": DateTimeField(),
+    "intervention_id": UUIDField(),
+    "agency_id": UUIDField(),
+    "agency_name": CharField(),
+    "kind": CharField(),
+    "number": IntegerField(),
+}
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    """One row of a section, with what the page shows of it and nothing else."""
+
+    section: str
+    item_id: uuid.UUID
+    panel_case_id: uuid.UUID
+    referral_id: uuid.UUID
+    reference: str
+    stage: str
+    stage_changed_at: datetime.datetime
+    # The date the row is listed by: due, last seen (or started), raised.
+    on: datetime.date | None = None
+    # When the person was last seen, for an intervention without contact.
+    seen_on: datetime.date | None = None
+    created_at: datetime.datetime | None = None
+    intervention_id: uuid.UUID | None = None
+    # The agency an action is given to, a request asked of, an intervention delivered by.
+    agency_id: uuid.UUID | None = None
+    agency_name: str = ""
+    # The intervention's type, or the latest consent decision.
+    kind: str = ""
+    # Months after exit, for a post-exit review.
+    number: int | None = None
+
+    @property
+    def id(self) -> uuid.UUID:
+        # The name keyset pages read a row's unique key by.
+        return self.item_id
+
+    @property
+    def stage_label(self) -> str:
+        return Stage(self.stage).label
+
+    @property
+    def kind_label(self) -> str:
+        """The intervention's type, in words."""
+        return InterventionType(self.kind).label
+
+
+def _part(rows: QuerySet, section: str, **columns) -> QuerySet:
+    """One section's rows as the shared columns, typed: a column it lacks is a typed null."""
+    annotations = {
+        # Cast, so PostgreSQL matches the parts' column types whichever part has a value.
+        f"d_{name}": columns.get(name, Cast(Value(None), output_field=field))
+        for name, field in COLUMNS.items()
+    }
+    annotations["d_section"] = Value(section, output_field=CharField())
+    return rows.order_by().annotate(**annotations).values(*annotations)
+
+
+def _first(rows: QuerySet, model) -> QuerySet:
+    # The first rows of a section, by id: one more than shown, to know if there are more.
+    # As a subquery, so each part of the union keeps its own order and limit everywhere
+    # (SQLite takes no LIMIT or ORDER BY in the parts of a compound query).
+    return model.objects.filter(pk__in=rows.values("pk")[: SECTION_LIMIT + 1])
+
+
+def _case_columns(path: str = "panel_case__") -> dict:
+    return {
+        "panel_case_id": F(f"{path}pk") if path else F("pk"),
+        "referral_id": F(f"{path}referral_id"),
+        "reference": F(f"{path}referral__reference"),
+        "stage": F(f"{path}stage"),
+        "stage_changed_at": F(f"{path}stage_changed_at"),
+    }
+
+
+# Each section's sort key, as the database sorted it.
+ORDER = {
+    "overdue_reviews": lambda row: (row.on, row.item_id),
+    "post_exit_reviews": lambda row: (row.on, row.item_id),
+    "reassessments": lambda row: (row.on, row.item_id),
+    "without_consent": lambda row: (row.stage_changed_at, row.item_id),
+    "overdue_actions": lambda row: (row.on, row.item_id),
+    "overdue_requests": lambda row: (row.on, row.item_id),
+    "without_contact": lambda row: (row.on, row.item_id),
+    "open_concerns": lambda row: (row.on, row.created_at, row.item_id),
+}
+
+
+def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) -> list[QuerySet]:
+    """Every section but the open cases, as parts of one union: the first SECTION_LIMIT + 1
+    rows of each (to know whether it has more), and every open concern."""
     return [
-        entry
-        for entry in entries
-        if (entry.referral_id, entry.source_agency_id, WHOLE_CASE) in held
-        or (entry.referral_id, entry.source_agency_id, entry.scope) in held
+        _part(
+            _first(overdue_reviews(panel=panel, today=today), PanelCase),
+            "overdue_reviews",
+            item_id=F("pk"),
+            on=F("next_review_on"),
+            **_case_columns(""),
+        ),
+        _part(
+            _first(post_exit_reviews_due(panel=panel, today=today), PostExitReview),
+            "post_exit_reviews",
+            item_id=F("pk"),
+            on=F("due_on"),
+            number=F("months_after_exit"),
+            **_case_columns(),
+        ),
+        _part(
+            _first(reassessments_due(panel=panel, today=today), PanelCase),
+            "reassessments",
+            item_id=F("pk"),
+            on=F("reassess_on"),
+            **_case_columns(""),
+        ),
+        _part(
+            cases_without_consent(panel=panel).filter(
+                pk__in=cases_without_consent(panel=panel).values("pk")[: SECTION_LIMIT + 1]
+            ),
+            "without_consent",
+            item_id=F("pk"),
+            kind=F("latest_consent"),
+            **_case_columns(""),
+        ),
+        _part(
+            _first(overdue_actions(panel=panel, today=today), PanelAction),
+            "overdue_actions",
+            item_id=F("pk"),
+            on=F("due_on"),
+            agency_id=F("owner_agency_id"),
+            agency_name=F("owner_agency__name"),
+            **_case_columns(),
+        ),
+        _part(
+            _first(overdue_information_requests(panel=panel, today=today), InformationRequest),
+            "overdue_requests",
+            item_id=F("pk"),
+            on=F("due_on"),
+            agency_id=F("to_agency_id"),
+            agency_name=F("to_agency__name"),
+            **_case_columns(),
+        ),
+        _part(
+            _first(
+                interventions_without_contact(
+                    panel=panel, today=today, no_contact_days=no_contact_days
+                ),
+                Intervention,
+            ),
+            "without_contact",
+            item_id=F("pk"),
+            on=Coalesce("last_contact_on", "start_on"),
+            seen_on=F("last_contact_on"),
+            intervention_id=F("pk"),
+            agency_id=F("delivering_agency_id"),
+            agency_name=F("delivering_agency__name"),
+            kind=F("type"),
+            **_case_columns(),
+        ),
+        _part(
+            open_concerns(panel=panel),
+            "open_concerns",
+            item_id=F("pk"),
+            on=F("occurred_on"),
+            created_at=F("created_at"),
+            intervention_id=F("intervention_id"),
+            agency_id=F("source_agency_id"),
+            agency_name=F("intervention__delivering_agency__name"),
+            **_case_columns("intervention__panel_case__"),
+        ),
     ]
 
 
-def open_concerns(*, panel: Panel) -> "Section":
-    """Concerns raised on the panel's cases that no later entry corrects and the panel has
-    not yet recorded as considered, where the panel holds the delivering agency's record,
-    the oldest first.
+class _OpenCasesWithSections:
+    """The panel's open cases as `keyset_page` pages them (a filter, an order and a slice
+    from the start), read in the same query as every other section's rows: taking the
+    slice runs one union of the page and the other sections, and keeps the other
+    sections' rows in `sections`. Nothing else of a queryset is offered."""
 
-    Open concerns are few (each is the panel's work until considered) and come from a
-    partial index of concerns; which of them the panel holds is settled for those few in
-    Python, rather than by an OR over every intervention's scope in SQL."""
-    concerns = (
-        ProgressEntry.objects.filter(
-            _own(panel, "intervention__panel_case__"), concern=True, correction__isnull=True
+    model = PanelCase
+
+    def __init__(self, cases: QuerySet[PanelCase], others: list[QuerySet], sections: dict):
+        self.cases, self.others, self.sections = cases, others, sections
+
+    def filter(self, *args, **kwargs) -> "_OpenCasesWithSections":
+        return _OpenCasesWithSections(
+            self.cases.filter(*args, **kwargs), self.others, self.sections
         )
-        .exclude(pk__in=ConcernReview.objects.values("entry_id"))
-        .select_related(
-            "intervention__panel_case",
-            "intervention__panel_case__referral",
-            "intervention__delivering_agency",
+
+    def order_by(self, *fields: str) -> "_OpenCasesWithSections":
+        return _OpenCasesWithSections(self.cases.order_by(*fields), self.others, self.sections)
+
+    def __getitem__(self, window: slice) -> list[DashboardItem]:
+        page = _part(
+            PanelCase.objects.filter(pk__in=self.cases.values("pk")[window]),
+            "open_cases",
+            item_id=F("pk"),
+            **_case_columns(""),
         )
-        .order_by("occurred_on", "created_at", "id")
+        rows: dict[str, list[DashboardItem]] = defaultdict(list)
+        for values in page.union(*self.others, all=True):
+            row = DashboardItem(
+                **{name.removeprefix("d_"): value for name, value in values.items()}
+            )
+            rows[row.section].append(row)
+        self.sections.update({name: sorted(rows[name], key=key) for name, key in ORDER.items()})
+        descending = self.cases.query.order_by[0].startswith("-")
+        return sorted(
+            rows["open_cases"], key=lambda row: (row.stage_changed_at, row.id), reverse=descending
+        )
+
+
+def _read_sections(
+    *, panel: Panel, today: datetime.date, no_contact_days: int, cursor: str | None
+) -> tuple[KeysetPage, dict[str, list[DashboardItem]]]:
+    """A page of the panel's open cases, the longest in their stage first, after (or
+    before) `cursor`, and every other section's rows in its own order, in one query.
+    Nothing counts the open cases (the counts by stage are the summary)."""
+    sections: dict[str, list[DashboardItem]] = {}
+    cases = _OpenCasesWithSections(
+        _open_cases(panel),
+        _section_parts(panel=panel, today=today, no_contact_days=no_contact_days),
+        sections,
     )
-    return section(_reports_held(panel, list(concerns)))
+    page = keyset_page(cases, ordering=OPEN_CASES_ORDER, cursor=cursor, size=OPEN_CASES_PAGE_SIZE)
+    return page, sections
 
 
 @dataclass(frozen=True)
@@ -244,49 +470,35 @@ class Section:
         return Section(rows=[row(item) for item in self.rows], more=self.more)
 
 
-def section(rows: QuerySet | list) -> Section:
-    """Read one more row than is shown, to know whether there are more, in one query."""
-    batch = list(rows[: SECTION_LIMIT + 1])
-    return Section(rows=batch[:SECTION_LIMIT], more=len(batch) > SECTION_LIMIT)
-
-
 @dataclass(frozen=True)
 class PanelDashboard:
-    """Everything on the chair's dashboard, read in a fixed number of queries."""
+    """Everything on the chair's dashboard, read in a fixed number of queries. The
+    sections' rows are every candidate: open concerns are cut to those the panel holds,
+    and every section to its first rows, once the grants on their cases are known."""
 
     panel: Panel
     today: datetime.date
     stage_counts: dict[str, int]
-    open_cases: Page
-    next_meeting: Meeting | None
-    overdue_reviews: Section
-    post_exit_reviews: Section
-    reassessments: Section
-    without_consent: Section
-    overdue_actions: Section
-    overdue_requests: Section
+    open_cases: KeysetPage
+    next_meeting: NextMeeting | None
     no_contact_days: int
-    without_contact: Section
-    open_concerns: Section
+    sections: dict[str, list[DashboardItem]]
 
-    def panel_cases(self) -> list[PanelCase]:
-        """Every case a row of the dashboard names, once each, in the order first shown."""
-        cases: dict = {}
-        for case in [*self.open_cases, *self.overdue_reviews.rows]:
-            cases.setdefault(case.pk, case)
-        for case in [*self.reassessments.rows, *self.without_consent.rows]:
-            cases.setdefault(case.pk, case)
-        for rows in (
-            self.post_exit_reviews,
-            self.overdue_actions,
-            self.overdue_requests,
-            self.without_contact,
-        ):
-            for item in rows.rows:
-                cases.setdefault(item.panel_case_id, item.panel_case)
-        for entry in self.open_concerns.rows:
-            cases.setdefault(entry.intervention.panel_case_id, entry.intervention.panel_case)
-        return list(cases.values())
+    def referral_ids(self) -> set[uuid.UUID]:
+        """Every referral a row of the dashboard may name."""
+        rows = [*self.open_cases.rows, *(row for rows in self.sections.values() for row in rows)]
+        return {row.referral_id for row in rows}
+
+
+def dashboard_panel_for_user(*, membership: Membership | None, now: datetime.datetime) -> Panel:
+    """The panel the member runs as its chair or a coordinator, with its summary;
+    AccessDenied, saying why, for anyone else."""
+    if not handles_case_content(membership) or membership.role not in PANEL_ROLES:
+        raise AccessDenied(NOT_RUNNING + "Your role does not include running the panel.")
+    panel = _panel_with_summary(membership, now)
+    if panel is None:
+        raise AccessDenied(NOT_RUNNING + "Your agency does not run an area's Channel panel.")
+    return panel
 
 
 def panel_dashboard_for_user(
@@ -295,25 +507,19 @@ def panel_dashboard_for_user(
     today: datetime.date,
     now: datetime.datetime,
     no_contact_days: int,
-    page_number: str | int | None = None,
+    cursor: str | None = None,
 ) -> PanelDashboard:
     """The chair's dashboard for the panel the member runs; AccessDenied for anyone else."""
-    panel = dashboard_panel_for_user(membership=membership)
+    panel = dashboard_panel_for_user(membership=membership, now=now)
+    open_cases, sections = _read_sections(
+        panel=panel, today=today, no_contact_days=no_contact_days, cursor=cursor
+    )
     return PanelDashboard(
         panel=panel,
         today=today,
-        stage_counts=stage_counts(panel=panel),
-        open_cases=open_cases_page(panel=panel, page_number=page_number),
-        next_meeting=next_meeting(panel=panel, now=now),
-        overdue_reviews=section(overdue_reviews(panel=panel, today=today)),
-        post_exit_reviews=section(post_exit_reviews_due(panel=panel, today=today)),
-        reassessments=section(reassessments_due(panel=panel, today=today)),
-        without_consent=section(cases_without_consent(panel=panel)),
-        overdue_actions=section(overdue_actions(panel=panel, today=today)),
-        overdue_requests=section(overdue_information_requests(panel=panel, today=today)),
+        stage_counts={stage: getattr(panel, f"open_{stage}") for stage in OPEN_STAGES},
+        open_cases=open_cases,
+        next_meeting=next_meeting_of(panel),
         no_contact_days=no_contact_days,
-        without_contact=section(
-            interventions_without_contact(panel=panel, today=today, no_contact_days=no_contact_days)
-        ),
-        open_concerns=open_concerns(panel=panel),
+        sections=sections,
     )

@@ -13,8 +13,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db.models import (
+    CharField,
     Count,
     Exists,
+    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -23,6 +25,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from audit.keyset import Ordering
 from audit.vocabulary import Category
 from panels.models import (
     ConcernReview,
@@ -34,7 +37,7 @@ from panels.models import (
 )
 from panels.models.support import INTERVENTION_SCOPE_PREFIX
 from panels.models.vocabulary import InterventionStatus
-from panels.selectors.cases import VisiblePanelCase, panel_case_get_for_user
+from panels.selectors.cases import PANEL_CASE_RELATIONS, VisiblePanelCase, panel_case_visible
 from panels.selectors.support import PRACTITIONER_ROLES, interventions_for_case
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Membership
@@ -60,26 +63,41 @@ def _support_grants(membership: Membership) -> QuerySet:
     )
 
 
+class InterventionScope(Func):
+    """An intervention's scope as `intervention_scope` writes it (the prefix, then the id as
+    lower-case text with hyphens), built in SQL from its id: PostgreSQL renders a uuid so,
+    SQLite holds it as 32 hex digits and gets the hyphens put in."""
+
+    output_field = CharField()
+
+    def as_sql(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"(%s || ({sql})::text)", [INTERVENTION_SCOPE_PREFIX, *params]
+
+    def as_sqlite(self, compiler, connection, **extra):
+        sql, params = compiler.compile(self.source_expressions[0])
+        pieces = ((1, 8), (9, 4), (13, 4), (17, 4), (21, 12))
+        text = " || '-' || ".join(f"substr({sql}, {start}, {size})" for start, size in pieces)
+        return f"(%s || lower({text}))", [INTERVENTION_SCOPE_PREFIX, *params * len(pieces)]
+
+
 def interventions_delivered_by(*, membership: Membership | None) -> QuerySet[Intervention]:
     """Interventions assigned to the member's agency that it may still see: a live decision
     gave it the intervention's scope, or the panel's support information for the whole
-    case. Nothing for roles that do not deliver support."""
+    case. Nothing for roles that do not deliver support.
+
+    Both are asked of the grants on each intervention's own case, so a page of a list reads
+    the grants of the rows it shows (from the index that leads with the agency's group),
+    not every grant the agency holds."""
     if not delivers(membership):
         return Intervention.objects.none()
-    grants = _support_grants(membership)
-    scoped = grants.filter(scope__startswith=INTERVENTION_SCOPE_PREFIX).values_list(
-        "scope", flat=True
-    )
-    ids = [uuid.UUID(scope.removeprefix(INTERVENTION_SCOPE_PREFIX)) for scope in scoped]
-    whole_case = grants.filter(
-        scope=WHOLE_CASE,
-        content_object_id=OuterRef("referral_id"),
-        source_agency_id=OuterRef("source_agency_id"),
-    )
+    grants = _support_grants(membership).filter(content_object_id=OuterRef("referral_id"))
+    own_scope = grants.filter(scope=InterventionScope(OuterRef("pk")))
+    whole_case = grants.filter(scope=WHOLE_CASE, source_agency_id=OuterRef("source_agency_id"))
     return (
         Intervention.objects.filter(delivering_agency_id=membership.agency_id)
-        .filter(Q(pk__in=ids) | Q(Exists(whole_case)))
-        .select_related("referral", "referral__subject", "practitioner", "panel_case")
+        .filter(Exists(own_scope) | Exists(whole_case))
+        .select_related("referral", "referral__subject", "practitioner")
     )
 
 
@@ -102,13 +120,19 @@ def _subject(referral, holdings: frozenset[Holding]) -> Subject | None:
 
 
 def delivery_rows(
-    *, membership: Membership, interventions: list[Intervention], today: datetime.date
+    *,
+    membership: Membership,
+    interventions: list[Intervention],
+    today: datetime.date,
+    held: dict[uuid.UUID, frozenset[Holding]] | None = None,
 ) -> list[DeliveryRow]:
     """The practitioner's view of each intervention: who (if shared) and how long since
-    the person was last seen."""
-    held = holdings_by_referral(
-        agency=membership.agency, referral_ids={i.referral_id for i in interventions}
-    )
+    the person was last seen. `held` is what the agency holds of each referral, where the
+    caller has read it already; otherwise it is read here, in one query."""
+    if held is None:
+        held = holdings_by_referral(
+            agency=membership.agency, referral_ids={i.referral_id for i in interventions}
+        )
     return [
         DeliveryRow(
             intervention=intervention,
@@ -130,6 +154,15 @@ def delivery_rows(
     ]
 
 
+# The orders of the agency's lists, each served by an index of its own (the migration
+# "indexes_for_panel_and_delivery_lists"): assignments awaiting an answer, oldest first;
+# those being delivered, the next session due first (set when the agency accepts, so never
+# empty there); those finished, the most recent first.
+AWAITING_ORDER = Ordering(fields=("created_at", "id"), descending=False)
+DELIVERING_ORDER = Ordering(fields=("next_contact_due_on", "id"), descending=False)
+FINISHED_ORDER = Ordering(fields=("updated_at", "id"), descending=True)
+
+
 def awaiting_answer(*, membership: Membership | None, mine: bool = False):
     """Assignments the agency has not yet accepted or declined, oldest first."""
     rows = interventions_delivered_by(membership=membership).filter(
@@ -137,7 +170,7 @@ def awaiting_answer(*, membership: Membership | None, mine: bool = False):
     )
     if mine:
         rows = rows.filter(Q(practitioner_id=membership.user_id) | Q(practitioner__isnull=True))
-    return rows.order_by("created_at", "id")
+    return rows.order_by(*AWAITING_ORDER.order_by())
 
 
 def in_delivery(*, membership: Membership | None, mine: bool = False, finished: bool = False):
@@ -147,8 +180,8 @@ def in_delivery(*, membership: Membership | None, mine: bool = False, finished: 
     if mine:
         rows = rows.filter(practitioner_id=membership.user_id)
     if finished:
-        return rows.filter(status__in=FINISHED_STATUSES).order_by("-updated_at", "id")
-    return rows.filter(status__in=DELIVERING_STATUSES).order_by("next_contact_due_on", "id")
+        return rows.filter(status__in=FINISHED_STATUSES).order_by(*FINISHED_ORDER.order_by())
+    return rows.filter(status__in=DELIVERING_STATUSES).order_by(*DELIVERING_ORDER.order_by())
 
 
 @dataclass(frozen=True)
@@ -179,21 +212,27 @@ def intervention_get_for_user(
     """One intervention as the member may see it; NotFound if it may not see it."""
     intervention = (
         Intervention.objects.filter(pk=intervention_id)
-        .select_related("delivering_agency", "practitioner", "source_agency")
+        .select_related(
+            "delivering_agency",
+            "practitioner",
+            "source_agency",
+            *(f"panel_case__{relation}" for relation in PANEL_CASE_RELATIONS),
+        )
         .prefetch_related(Prefetch("goals", queryset=InterventionGoal.objects.order_by("position")))
         .first()
     )
     if intervention is None:
         raise NotFound(NO_INTERVENTION)
     try:
-        case = panel_case_get_for_user(
-            membership=membership, panel_case_id=intervention.panel_case_id
-        )
+        case = panel_case_visible(membership=membership, panel_case=intervention.panel_case)
     except NotFound:
         # The same answer as for an id that does not exist, so ids cannot be probed.
         raise NotFound(NO_INTERVENTION) from None
     if not case.sees(Category.SUPPORT, intervention.source_agency_id, intervention.scope):
         raise NotFound(NO_INTERVENTION)
+    # The intervention's case is its panel case's: read once, with the person.
+    if intervention.referral_id == case.referral.pk:
+        intervention.referral = case.referral
     return VisibleIntervention(intervention=intervention, case=case)
 
 

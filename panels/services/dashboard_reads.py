@@ -2,17 +2,24 @@
 holds that, recorded as one read of the cases listed."""
 
 import datetime
+import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils import timezone
 
 from audit.vocabulary import Category
-from panels.models import PanelCase
-from panels.selectors.cases import VisiblePanelCase
-from panels.selectors.dashboard import PanelDashboard, panel_dashboard_for_user
+from panels.models.support import intervention_scope
+from panels.selectors.dashboard import (
+    SECTION_LIMIT,
+    DashboardItem,
+    PanelDashboard,
+    Section,
+    panel_dashboard_for_user,
+)
 from prevent_cases.models import Membership, User
-from referrals.selectors import referral_list_for_user
+from prevent_cases.policy import WHOLE_CASE
+from referrals.selectors import VisibleReferral, referral_list_for_user, visible
 from referrals.services.reads import referrals_read
 
 # The dashboard names the person a case is about, where identity is held, and shows
@@ -22,11 +29,10 @@ DASHBOARD_CATEGORIES = frozenset({Category.IDENTITY})
 
 @dataclass(frozen=True)
 class DashboardRow:
-    """One row of a dashboard section: the item, its case as the viewer may see it, and
-    the dates the row is listed for."""
+    """One row of a dashboard section: the item, the person's name where the viewer may
+    see it, and the dates the row is listed for."""
 
-    item: object
-    panel_case: PanelCase
+    item: DashboardItem
     person_name: str
     days_in_stage: int
     due_on: datetime.date | None = None
@@ -35,108 +41,104 @@ class DashboardRow:
     # Days since something the row is listed for happened (the last contact, a concern).
     days_since: int = 0
 
+    @property
+    def panel_case_id(self) -> uuid.UUID:
+        return self.item.panel_case_id
+
+
+def _held(item: DashboardItem, shown: dict[uuid.UUID, VisibleReferral]) -> bool:
+    """Whether the panel holds the delivering agency's record a concern is part of: for
+    the intervention's scope (the agency's decision when it accepted) or the whole case."""
+    case = shown.get(item.referral_id)
+    if case is None:
+        return False
+    scope = intervention_scope(item.intervention_id)
+    return (Category.SUPPORT, item.agency_id, WHOLE_CASE) in case.grants or (
+        Category.SUPPORT,
+        item.agency_id,
+        scope,
+    ) in case.grants
+
+
+def _cut(rows: list[DashboardItem]) -> Section:
+    return Section(rows=rows[:SECTION_LIMIT], more=len(rows) > SECTION_LIMIT)
+
 
 @dataclass(frozen=True)
 class DashboardRead:
-    """The dashboard with each listed case as the viewer may see it, by panel case id."""
+    """The dashboard's sections as the viewer may see them."""
 
     dashboard: PanelDashboard
-    cases: dict[object, VisiblePanelCase]
+    sections: dict[str, Section]
+    shown: dict[uuid.UUID, VisibleReferral]
 
-    def _person_name(self, panel_case: PanelCase) -> str:
-        case = self.cases.get(panel_case.pk)
-        if case is None or not case.shown.shows(Category.IDENTITY):
+    def _person_name(self, item: DashboardItem) -> str:
+        case = self.shown.get(item.referral_id)
+        if case is None or not case.shows(Category.IDENTITY):
             return ""
         subject = case.referral.subject
         return f"{subject.given_names} {subject.family_name}".strip()
 
-    def _row(
-        self,
-        item,
-        panel_case: PanelCase,
-        due_on: datetime.date | None = None,
-        since: datetime.date | None = None,
-    ):
+    def _row(self, item: DashboardItem, due: bool = False, since: bool = False) -> DashboardRow:
         today = self.dashboard.today
-        changed = timezone.localtime(panel_case.stage_changed_at).date()
+        changed = timezone.localtime(item.stage_changed_at).date()
+        due_on = item.on if due else None
         late = due_on is not None and due_on < today
         return DashboardRow(
             item=item,
-            panel_case=panel_case,
-            person_name=self._person_name(panel_case),
+            person_name=self._person_name(item),
             days_in_stage=(today - changed).days,
             due_on=due_on,
             overdue=late,
             days_overdue=(today - due_on).days if late else 0,
-            days_since=(today - since).days if since else 0,
+            days_since=(today - item.on).days if since and item.on else 0,
         )
+
+    def _rows(self, name: str, **dates) -> list[DashboardRow]:
+        return [self._row(item, **dates) for item in self.sections[name].rows]
 
     @property
     def open_cases(self) -> list[DashboardRow]:
-        return [self._row(case, case) for case in self.dashboard.open_cases]
+        return [self._row(item) for item in self.dashboard.open_cases.rows]
 
     @property
     def overdue_reviews(self) -> list[DashboardRow]:
-        return [
-            self._row(case, case, case.next_review_on)
-            for case in self.dashboard.overdue_reviews.rows
-        ]
+        return self._rows("overdue_reviews", due=True)
 
     @property
     def post_exit_reviews(self) -> list[DashboardRow]:
-        return [
-            self._row(review, review.panel_case, review.due_on)
-            for review in self.dashboard.post_exit_reviews.rows
-        ]
+        return self._rows("post_exit_reviews", due=True)
 
     @property
     def reassessments(self) -> list[DashboardRow]:
-        return [
-            self._row(case, case, case.reassess_on) for case in self.dashboard.reassessments.rows
-        ]
+        return self._rows("reassessments", due=True)
 
     @property
     def without_consent(self) -> list[DashboardRow]:
-        return [self._row(case, case) for case in self.dashboard.without_consent.rows]
+        return self._rows("without_consent")
 
     @property
     def overdue_actions(self) -> list[DashboardRow]:
-        return [
-            self._row(action, action.panel_case, action.due_on)
-            for action in self.dashboard.overdue_actions.rows
-        ]
+        return self._rows("overdue_actions", due=True)
 
     @property
     def overdue_requests(self) -> list[DashboardRow]:
-        return [
-            self._row(request, request.panel_case, request.due_on)
-            for request in self.dashboard.overdue_requests.rows
-        ]
+        return self._rows("overdue_requests", due=True)
 
     @property
     def without_contact(self) -> list[DashboardRow]:
-        return [
-            self._row(
-                intervention,
-                intervention.panel_case,
-                since=intervention.last_contact_on or intervention.start_on,
-            )
-            for intervention in self.dashboard.without_contact.rows
-        ]
+        return self._rows("without_contact", since=True)
 
     @property
     def open_concerns(self) -> list[DashboardRow]:
-        return [
-            self._row(entry, entry.intervention.panel_case, since=entry.occurred_on)
-            for entry in self.dashboard.open_concerns.rows
-        ]
+        return self._rows("open_concerns", since=True)
 
 
 def panel_dashboard_read(
     *,
     actor: User,
     membership: Membership,
-    page_number: str | int | None = None,
+    cursor: str | None = None,
     today: datetime.date | None = None,
 ) -> DashboardRead:
     """The chair's dashboard, with the cases it lists recorded as one read event naming
@@ -146,27 +148,35 @@ def panel_dashboard_read(
         today=today or timezone.localdate(),
         now=timezone.now(),
         no_contact_days=settings.INTERVENTION_NO_CONTACT_DAYS,
-        page_number=page_number,
+        cursor=cursor,
     )
-    panel_cases = dashboard.panel_cases()
-    referrals = referral_list_for_user(membership=membership).filter(
-        pk__in={case.referral_id for case in panel_cases}
+    # Every case a row may name, with the viewer's live grants on each: who the person is
+    # where identity is held, and which concerns' records the panel holds. Only what the
+    # names need is read of each referral.
+    referrals = (
+        referral_list_for_user(membership=membership)
+        .filter(pk__in=dashboard.referral_ids())
+        .select_related(None)
+        .select_related("subject")
+        .only("id", "owning_agency_id", "subject__given_names", "subject__family_name")
     )
+    candidates = list(referrals)
+    held = {referral.pk: visible(referral, membership=membership) for referral in candidates}
+    sections = dict(dashboard.sections)
+    sections["open_concerns"] = [row for row in sections["open_concerns"] if _held(row, held)]
+    cut = {name: _cut(rows) for name, rows in sections.items()}
+    listed = {
+        item.referral_id
+        for item in [*dashboard.open_cases.rows, *(row for s in cut.values() for row in s.rows)]
+    }
     shown = {
-        visible.referral.pk: visible
-        for visible in referrals_read(
+        case.referral.pk: case
+        for case in referrals_read(
             actor=actor,
             membership=membership,
-            referrals=referrals,
+            referrals=[referral for referral in candidates if referral.pk in listed],
             via="panel_dashboard",
             displayed=DASHBOARD_CATEGORIES,
         )
     }
-    cases = {
-        case.pk: VisiblePanelCase(
-            panel_case=case, shown=shown[case.referral_id], membership=membership
-        )
-        for case in panel_cases
-        if case.referral_id in shown
-    }
-    return DashboardRead(dashboard=dashboard, cases=cases)
+    return DashboardRead(dashboard=dashboard, sections=cut, shown=shown)

@@ -44,6 +44,14 @@ def panel_case_read(
     """One panel case as the viewer may see it, with its view recorded; NotFound if the
     viewer may see nothing of it."""
     case = panel_case_get_for_user(membership=membership, panel_case_id=panel_case_id)
+    return panel_case_view_recorded(actor=actor, membership=membership, case=case, via=via)
+
+
+def panel_case_view_recorded(
+    *, actor: User, membership: Membership, case: VisiblePanelCase, via: str
+) -> VisiblePanelCase:
+    """Record the view of a panel case already fetched for the viewer (through one of its
+    rows, such as an intervention), once a page has decided to show it."""
     case_viewed_recorded(
         actor=actor, membership=membership, case_type=CASE_TYPE, shown=case_shown(case), via=via
     )

@@ -60,7 +60,7 @@ def provider(agency):
 
 
 def ids(rows) -> set:
-    return {row.panel_case.pk for row in rows}
+    return {row.panel_case_id for row in rows}
 
 
 def dashboard(client, **params):
@@ -80,7 +80,7 @@ def test_open_cases_are_counted_by_stage_and_listed_longest_in_stage_first(sign_
     response = dashboard(sign_in("northby.chair"))
 
     read = response.context["read"]
-    assert read.open_cases[0].panel_case.pk == oldest.pk
+    assert read.open_cases[0].panel_case_id == oldest.pk
     assert ids(read.open_cases[1:]) == {newest.pk, at_plan.pk}
     assert [row.days_in_stage for row in read.open_cases] == [30, 3, 3]
     assert response.context["board"].stage_counts == {
@@ -99,11 +99,17 @@ def test_open_cases_come_a_page_at_a_time(sign_in, officer, chair, settings, mon
     with at(TODAY - days(5)):
         made = [new_case(officer, chair, family_name=f"Paged{n}") for n in range(3)]
     client = sign_in("northby.chair")
-    first = dashboard(client).context["read"].open_cases
-    second = dashboard(client, page=2).context["read"].open_cases
-    assert ids(first) | ids(second) == {case.pk for case in made}
+    response = dashboard(client)
+    first = response.context["read"].open_cases
     assert len(first) == 2
-    assert 'rel="next"' in dashboard(client).content.decode()
+    assert 'rel="next"' in response.content.decode()
+    after = dashboard(client, cursor=response.context["board"].open_cases.next_cursor)
+    second = after.context["read"].open_cases
+    assert ids(first) | ids(second) == {case.pk for case in made}
+    assert ids(first).isdisjoint(ids(second))
+    page = after.content.decode()
+    assert 'rel="prev"' in page
+    assert 'rel="next"' not in page
 
 
 def test_the_next_meeting_shows_its_date_and_agenda_size(sign_in, officer, chair):
@@ -142,12 +148,12 @@ def test_post_exit_reviews_due_soon_or_overdue_are_listed(sign_in, officer, chai
     with at(datetime.date(2026, 8, 1)):
         not_yet = exited_case(officer, chair, provider)
     rows = dashboard(sign_in("northby.chair")).context["read"].post_exit_reviews
-    assert [(row.panel_case.pk, row.overdue) for row in rows] == [
+    assert [(row.panel_case_id, row.overdue) for row in rows] == [
         (overdue.pk, True),
         (due_soon.pk, False),
     ]
     assert not_yet.pk not in ids(rows)
-    assert rows[0].item.months_after_exit == 6
+    assert rows[0].item.number == 6
 
 
 def test_reassessments_due_soon_are_listed(sign_in, officer, chair):
@@ -186,9 +192,9 @@ def test_overdue_actions_list_only_the_late_and_undone(sign_in, officer, chair, 
         done = action_row(case, chair, health, TODAY - days(5), done=True)
     response = dashboard(sign_in("northby.chair"))
     rows = response.context["read"].overdue_actions
-    assert [row.item.pk for row in rows] == [late.pk]
-    assert due_today.pk != rows[0].item.pk
-    assert done.pk != rows[0].item.pk
+    assert [row.item.item_id for row in rows] == [late.pk]
+    assert due_today.pk != rows[0].item.item_id
+    assert done.pk != rows[0].item.item_id
     assert "Northby NHS Trust" in response.content.decode()
 
 
@@ -200,8 +206,8 @@ def test_overdue_information_requests_list_only_the_unanswered(sign_in, officer,
         answered = request_row(case, chair, college, TODAY - days(5), status=RequestStatus.SHARED)
         due_today = request_row(case, chair, college, TODAY)
     rows = dashboard(sign_in("northby.chair")).context["read"].overdue_requests
-    assert [row.item.pk for row in rows] == [late.pk]
-    assert {answered.pk, due_today.pk}.isdisjoint({row.item.pk for row in rows})
+    assert [row.item.item_id for row in rows] == [late.pk]
+    assert {answered.pk, due_today.pk}.isdisjoint({row.item.item_id for row in rows})
 
 
 def test_a_chair_sees_only_their_own_panels_cases(sign_in, officer, chair, agency, user):
@@ -255,7 +261,7 @@ def test_a_name_is_shown_only_where_the_panel_holds_identity(sign_in, officer, c
             reason="Shared in error with the wrong area's panel; ending it now.",
         )
     response = dashboard(sign_in("northby.chair"))
-    names = {row.panel_case.pk: row.person_name for row in response.context["read"].open_cases}
+    names = {row.panel_case_id: row.person_name for row in response.context["read"].open_cases}
     assert names == {named.pk: "Alex Named", unnamed.pk: ""}
     page = response.content.decode()
     assert "Alex Named" in page
@@ -316,6 +322,9 @@ def test_the_query_count_does_not_grow_with_the_cases(
     dashboard(client)
     with CaptureQueriesContext(connection) as two:
         dashboard(client)
+    # At most 12 as the benchmark counts them (with the BEGIN and COMMIT of the read
+    # event's transaction, which the test's own transaction hides here).
+    assert len(two) <= 10
     _fill(officer, chair, agency, provider, 6, practitioner)
     with django_assert_max_num_queries(len(two)):
         response = dashboard(client)

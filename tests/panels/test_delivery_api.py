@@ -4,6 +4,7 @@ corrections, the lost update, the panel's summary and its consideration of conce
 
 import datetime
 import uuid
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.utils import timezone
@@ -178,10 +179,16 @@ def test_the_open_list_puts_answers_awaited_first_then_the_next_contact_due(sign
     # Awaiting an answer first; then the next contact due, the two due since they started
     # (a month ago) in id order, before the one seen two days ago.
     tied = sorted([third, fifth], key=lambda w: w.pk.hex)
-    assert ids(limit=10) == [str(w.pk) for w in (fourth, *tied, second)]
-    # Pages cut across the two orders without losing or repeating a row.
-    paged = ids(limit=1, offset=0) + ids(limit=2, offset=1) + ids(limit=2, offset=3)
-    assert paged == ids(limit=10)
+    assert ids(page_size=10) == [str(w.pk) for w in (fourth, *tied, second)]
+    # Pages cut across the two orders without losing or repeating a row, following `next`.
+    paged, query = [], {"page_size": 1}
+    while query:
+        body = client.get(f"{API}interventions/", query).json()
+        paged += [row["id"] for row in body["results"]]
+        cursor = parse_qs(urlparse(body["next"]).query)["cursor"][0] if body["next"] else None
+        query = {"page_size": 2, "cursor": cursor} if cursor else None
+    assert paged == ids(page_size=10)
+    assert client.get(f"{API}interventions/", {"cursor": "bm90LWEtY3Vyc29y"}).status_code == 404
     assert ids(status="finished") == [str(first.pk)]
     response = client.get(f"{API}interventions/", {"status": "everything"})
     assert response.status_code == 400

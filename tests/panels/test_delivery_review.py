@@ -233,9 +233,9 @@ def test_the_dashboard_flags_an_active_intervention_not_seen_for_too_long(people
 
     read = _dashboard(sign_in("northby.chair"))
 
-    assert [row.item.pk for row in read.without_contact] == [stale.pk]
+    assert [row.item.item_id for row in read.without_contact] == [stale.pk]
     assert read.without_contact[0].days_since == 30
-    assert waiting.pk not in {row.item.pk for row in read.without_contact}
+    assert waiting.pk not in {row.item.item_id for row in read.without_contact}
     assert (
         "Interventions with no contact for 21 days"
         in sign_in("northby.chair").get(DASHBOARD).content.decode()
@@ -269,7 +269,7 @@ def test_open_concerns_are_listed_until_the_panel_considers_them(people, sign_in
     work, concern = delivering(people)
     client = sign_in("northby.chair")
     (row,) = _dashboard(client).open_concerns
-    assert row.item.pk == concern.pk
+    assert row.item.item_id == concern.pk
     # The dashboard names the concern and where it is, never what it says.
     assert CONCERN not in client.get(DASHBOARD).content.decode()
 

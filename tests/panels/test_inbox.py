@@ -48,7 +48,7 @@ def test_the_panel_sees_waiting_referrals_oldest_first_with_days_waiting(sign_in
 
 
 def test_a_long_queue_shows_its_oldest_first_and_says_more_are_waiting(sign_in, user, monkeypatch):
-    monkeypatch.setattr("panels.selectors.dashboard.SECTION_LIMIT", 2)
+    monkeypatch.setattr("panels.selectors.inbox.INBOX_LIMIT", 2)
     officer = user("northby.officer")
     with _days_ago(9):
         oldest = progressed_referral(officer, family_name="Oldestperson")
@@ -206,7 +206,9 @@ def test_the_inbox_costs_the_same_however_many_rows_it_shows(
 ):
     client = sign_in("northby.coordinator")
     _fill_inbox(user, agency, 1)
-    with django_assert_max_num_queries(20) as few:
+    # At most 12 as the benchmark counts them: the read event's BEGIN and COMMIT, hidden
+    # here by the test's own transaction, make two of them.
+    with django_assert_max_num_queries(10) as few:
         assert client.get("/panels/inbox/").status_code == 200
     _fill_inbox(user, agency, 6)
     with django_assert_max_num_queries(len(few.captured_queries)) as many:

@@ -12,17 +12,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from audit.vocabulary import Category
-from panels.models import Meeting, Panel, PanelCase
+from panels.models import Panel
+from panels.selectors import inbox as inbox_lists
 from panels.selectors.cases import (
     DUE_WITHOUT_MEETING_DAYS,
-    cases_due_by,
-    cases_gathering_information,
-    channel_inbox,
-    next_meeting,
-    panel_for_member,
+    NextMeeting,
+    next_meeting_of,
+    panel_with_next_meeting,
     referrals_of,
 )
-from panels.selectors.dashboard import Section, section
+from panels.selectors.dashboard import Section
+from panels.selectors.inbox import InboxItem, inbox_rows
 from panels.services.cases import panel_case_open
 from panels.web.refusal import refused
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
@@ -49,7 +49,7 @@ class WaitingRow:
 
 @dataclass(frozen=True)
 class CaseRow:
-    panel_case: PanelCase
+    panel_case: InboxItem
     name: str
 
 
@@ -57,37 +57,41 @@ class CaseRow:
 class Inbox:
     panel: Panel
     # Each list's first rows: a backlog shows as these are dealt with (panels.selectors.
-    # dashboard.section), so the page costs the same however long the queue grows.
+    # inbox), so the page costs the same however long the queue grows.
     waiting: Section
     gathering: Section
     due: Section
-    meeting: Meeting | None
+    meeting: NextMeeting | None
     due_by: datetime.date
 
 
+def _first(rows: list) -> Section:
+    return Section(rows=rows[: inbox_lists.INBOX_LIMIT], more=len(rows) > inbox_lists.INBOX_LIMIT)
+
+
 def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
-    panel = panel_for_member(membership=membership)
+    panel = panel_with_next_meeting(membership=membership, now=timezone.now())
     if panel is None:
         raise AccessDenied(NO_INBOX)
     today = timezone.localdate()
-    waiting = section(channel_inbox(membership=membership))
-    gathering = section(cases_gathering_information(membership=membership))
-    meeting = next_meeting(panel=panel)
+    meeting = next_meeting_of(panel)
     due_by = (
         timezone.localdate(meeting.starts_at)
         if meeting
         else today + datetime.timedelta(days=DUE_WITHOUT_MEETING_DAYS)
     )
-    due = section(cases_due_by(membership=membership, due_by=due_by))
-    case_referrals = referrals_of(membership=membership, rows=gathering.rows + due.rows)
-    listed = {referral.pk: referral for referral in waiting.rows} | case_referrals
+    lists = {
+        name: _first(rows)
+        for name, rows in inbox_rows(membership=membership, due_by=due_by).items()
+    }
+    listed = [row for section in lists.values() for row in section.rows]
     # The whole page is one read: every case it names, with what it shows of each.
     shown = {
         case.referral.pk: case
         for case in referrals_read(
             actor=actor,
             membership=membership,
-            referrals=listed.values(),
+            referrals=referrals_of(membership=membership, rows=listed).values(),
             via="channel_inbox",
             displayed=INBOX_CATEGORIES,
         )
@@ -98,15 +102,20 @@ def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
 
     return Inbox(
         panel=panel,
-        waiting=waiting.shown_as(
-            lambda referral: WaitingRow(
-                shown=shown[referral.pk],
-                name=name(referral.pk),
-                days_waiting=(today - timezone.localdate(referral.status_changed_at)).days,
-            )
+        waiting=Section(
+            rows=[
+                WaitingRow(
+                    shown=shown[row.referral_id],
+                    name=name(row.referral_id),
+                    days_waiting=(today - timezone.localdate(row.changed_at)).days,
+                )
+                for row in lists["waiting"].rows
+                if row.referral_id in shown
+            ],
+            more=lists["waiting"].more,
         ),
-        gathering=gathering.shown_as(lambda case: CaseRow(case, name(case.referral_id))),
-        due=due.shown_as(lambda case: CaseRow(case, name(case.referral_id))),
+        gathering=lists["gathering"].shown_as(lambda row: CaseRow(row, name(row.referral_id))),
+        due=lists["due"].shown_as(lambda row: CaseRow(row, name(row.referral_id))),
         meeting=meeting,
         due_by=due_by,
     )

@@ -14,7 +14,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     coordinators; anyone else is told why the page is not for them."""
     try:
         read = panel_dashboard_read(
-            actor=request.user, membership=request.membership, page_number=request.GET.get("page")
+            actor=request.user, membership=request.membership, cursor=request.GET.get("cursor")
         )
     except AccessDenied as error:
         return refused(

@@ -5,15 +5,17 @@ panels.selectors.delivery; the forms that change an intervention are in action_v
 import uuid
 from urllib.parse import urlencode
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from audit.keyset import keyset_page
 from panels.models.vocabulary import InterventionStatus
 from panels.rules.delivery import ANSWERS, CORRECTING_STATUSES, RECORDING_STATUSES, events_from
 from panels.selectors.delivery import (
+    DELIVERING_ORDER,
+    FINISHED_ORDER,
     VisibleIntervention,
     awaiting_answer,
     delivers,
@@ -23,7 +25,7 @@ from panels.selectors.delivery import (
     progress_entries,
     status_changes,
 )
-from panels.services.reads import delivery_rows_read, panel_case_read
+from panels.services.reads import delivery_rows_read, panel_case_view_recorded
 from panels.web.delivery.presenters import entry_threads
 from panels.web.refusal import refused
 from prevent_cases.web.http_errors import domain_errors_as_http
@@ -47,19 +49,20 @@ def my_interventions(request: HttpRequest) -> HttpResponse:
     finished = request.GET.get("show") == FINISHED
     if finished:
         awaiting = []
-        listed = in_delivery(membership=membership, mine=mine, finished=True)
+        listed, order = in_delivery(membership=membership, mine=mine, finished=True), FINISHED_ORDER
     else:
         # The oldest assignments first; a longer queue shows once these are answered.
         awaiting = list(awaiting_answer(membership=membership, mine=mine)[: PAGE_SIZE + 1])
-        listed = in_delivery(membership=membership, mine=mine)
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+        listed, order = in_delivery(membership=membership, mine=mine), DELIVERING_ORDER
+    # Paged by keyset, "the rows after this one": nothing counts the agency's interventions.
+    page = keyset_page(listed, ordering=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     shown_awaiting = awaiting[:PAGE_SIZE]
     rows = delivery_rows_read(
         actor=request.user,
         membership=membership,
         rows=delivery_rows(
             membership=membership,
-            interventions=[*shown_awaiting, *page.object_list],
+            interventions=[*shown_awaiting, *page.rows],
             today=timezone.localdate(),
         ),
         via="page",
@@ -102,15 +105,15 @@ def intervention_page(request: HttpRequest, intervention_id: uuid.UUID) -> HttpR
     membership = request.membership
     visible = intervention_get_for_user(membership=membership, intervention_id=intervention_id)
     # The read is recorded like any view of the case, with what the viewer may be shown.
-    panel_case_read(
-        actor=request.user,
-        membership=membership,
-        panel_case_id=visible.intervention.panel_case_id,
-        via="page",
+    panel_case_view_recorded(
+        actor=request.user, membership=membership, case=visible.case, via="page"
     )
     intervention = visible.intervention
     (row,) = delivery_rows(
-        membership=membership, interventions=[intervention], today=timezone.localdate()
+        membership=membership,
+        interventions=[intervention],
+        today=timezone.localdate(),
+        held={intervention.referral_id: visible.case.shown.grants},
     )
     acts = may_deliver(request, visible)
     status = intervention.status
