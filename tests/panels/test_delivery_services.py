@@ -127,10 +127,16 @@ def test_a_correction_keeps_both_entries_and_the_summary_counts_the_correction(p
         record(people["provider"], work, session(), corrects=wrong)
 
 
+def _tomorrow() -> datetime.date:
+    return timezone.localdate() + datetime.timedelta(days=1)
+
+
+# Worked out when the test runs, not when it is collected: a run crossing midnight would
+# otherwise ask for today.
 @pytest.mark.parametrize(
     ("overrides", "field"),
     [
-        ({"occurred_on": timezone.localdate() + datetime.timedelta(days=1)}, "occurred_on"),
+        ({"occurred_on": _tomorrow}, "occurred_on"),
         ({"concern": True, "notes": "   "}, "notes"),
         ({"ratings": {999999: GoalRating.GOOD}}, "ratings"),
     ],
@@ -139,7 +145,11 @@ def test_bad_entries_are_refused_with_nothing_written(people, overrides, field):
     (work,) = assigned(people["officer"], people["chair"], people["provider_agency"])
     answer(people["provider"], work)
     with pytest.raises(ValidationError) as refused:
-        record(people["provider"], work, session(**overrides))
+        record(
+            people["provider"],
+            work,
+            session(**{k: v() if callable(v) else v for k, v in overrides.items()}),
+        )
     assert field in refused.value.message_dict
     assert not ProgressEntry.objects.exists()
 
