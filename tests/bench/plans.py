@@ -66,7 +66,8 @@ def main() -> None:
         plans = [
             (_explain(query["sql"]), query["sql"])
             for query in queries.captured_queries
-            if query["sql"].lstrip().upper().startswith("SELECT")
+            # A UNION of several lists' first rows opens with a parenthesis.
+            if query["sql"].lstrip("( \n").upper().startswith("SELECT")
         ]
         timed = [(float(EXECUTION.search(plan).group(1)), plan, sql) for plan, sql in plans]
         flags = sorted(
