@@ -83,6 +83,10 @@ class _Meeting:
     items: list[tuple] = field(default_factory=list)
 
 
+def _holds(meeting: _Meeting, case) -> bool:
+    return any(held.id == case.id for _, held, *_ in meeting.items)
+
+
 class Meetings:
     """The panels' sittings, filled as the walk reaches each decision, written at the end."""
 
@@ -118,20 +122,27 @@ class Meetings:
             ),
         )  # fmt: skip
 
-    def _sitting(self, area, moment: datetime.datetime) -> _Meeting:
-        """The panel's first sitting at or after `moment` with room on its agenda; a
-        decision the walk reaches after the last sitting before now is taken at an extra
-        meeting that day."""
+    def _sitting(self, area, moment: datetime.datetime, case) -> _Meeting:
+        """The panel's first sitting at or after `moment` with room on its agenda and the
+        case not yet on it (a case is on an agenda once); a decision the walk reaches after
+        the last sitting before now is taken at an extra meeting that day, a further one
+        if the case was already decided at the first."""
         days = self._days[area.panel_id]
         day = moment.date()
         while True:
             starts_at = datetime.datetime.combine(day, SITS_AT, tzinfo=datetime.UTC)
             last_decision = starts_at + datetime.timedelta(minutes=MINUTES_PER_ITEM * MAX_ITEMS)
             if last_decision >= self.build.now:
-                return self._meeting(area, (area.panel_id, "extra", moment.date()), moment)
+                extra = 0
+                while True:
+                    key = (area.panel_id, "extra", moment.date(), extra)
+                    meeting = self._meeting(area, key, moment)
+                    if not _holds(meeting, case):
+                        return meeting
+                    extra += 1
             if day.weekday() in days and starts_at >= moment:
                 meeting = self._meeting(area, (area.panel_id, day), starts_at)
-                if len(meeting.items) < MAX_ITEMS:
+                if len(meeting.items) < MAX_ITEMS and not _holds(meeting, case):
                     return meeting
             day += datetime.timedelta(days=1)
 
@@ -147,7 +158,7 @@ class Meetings:
         """Take the decision `event` on the walk's case at the panel's next sitting; return
         when it was recorded and by whom."""
         case = walk.case
-        meeting = self._sitting(case.referral.area, moment)
+        meeting = self._sitting(case.referral.area, moment, case)
         if meeting.scheduled:
             decided_at = meeting.starts_at + datetime.timedelta(
                 minutes=MINUTES_PER_ITEM * (len(meeting.items) + 1)
