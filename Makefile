@@ -13,8 +13,8 @@ DEV_ENV = DEBUG=true DEMO_MODE=true SECRET_KEY="$$(cat .dev-secret-key)" \
 	AUDIT_SIGNING_KEY="$$(cat .dev-audit-key)"
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench bench-audit bench-plans region \
-	compose-check clean chromium-installed wrk-installed
+.PHONY: help setup run seed test test-python test-browser lint format migrations-check bench bench-audit bench-write-cost \
+	bench-plans region compose-check clean chromium-installed wrk-installed
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-18s %s\n", $$1, $$2}'
@@ -115,6 +115,12 @@ bench-audit: setup ## Audit chain benchmarks on PostgreSQL: concurrent decisions
 	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_bench} \
 	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
 	  $(BIN)/python -m tests.bench.bench_audit $(BENCH_PARTS)
+
+# Drops and recreates BENCH_DATABASE_URL (a name containing "bench"); BENCH_DECISIONS sizes it.
+bench-write-cost: setup ## CPU ms and SQL statements per sharing decision, through the service and the API
+	DATABASE_URL=$${BENCH_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/prevent_bench} \
+	  SECRET_KEY=bench DEBUG=true AUDIT_SIGNING_KEY=BwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwcHBwc= \
+	  $(BIN)/python -m tests.bench.write_cost
 
 # Never drops the database: it benchmarks what is there (a name without "region" or "bench"
 # is refused) and the write part adds synthetic rows. BENCH_PARTS picks reads or writes,

@@ -5,6 +5,7 @@ lists leave it out and single fetches raise the same NotFound as for a missing i
 """
 
 import datetime
+import functools
 import uuid
 from collections import defaultdict
 from collections.abc import Iterable
@@ -107,8 +108,10 @@ def direct_holdings(*, agency: Agency, referral: Referral, source_id) -> frozens
     )
 
 
+@functools.cache
 def record_categories() -> frozenset[str]:
-    """The categories the referral's own record has fields in (the police's information)."""
+    """The categories the referral's own record has fields in (the police's information).
+    The registry is fixed when the code loads, so this is worked out once."""
     return frozenset(
         category
         for model in (Subject, Referral, ReferralTransition)
@@ -235,6 +238,22 @@ def referral_get_for_user(
     if not (shown.categories or shown.grants):
         raise NotFound("No referral with that id.")
     return shown
+
+
+def referral_get_to_act_on(*, membership: Membership | None, referral_id: uuid.UUID) -> Referral:
+    """The referral alone, for an action whose service authorises it: found exactly when
+    `referral_get_for_user` finds it (the member's agency owns it or holds a live grant on
+    it; NotFound otherwise, the same for a missing id), without reading what a page of it
+    shows. Sharing from the API starts here."""
+    if not handles_case_content(membership):
+        raise NotFound("No referral with that id.")
+    referral = Referral.objects.filter(pk=referral_id).first()
+    if referral is None or (
+        referral.owning_agency_id != membership.agency_id
+        and not _live_grants(membership.agency).filter(content_object=referral).exists()
+    ):
+        raise NotFound("No referral with that id.")
+    return referral
 
 
 def decisions_for_referral(

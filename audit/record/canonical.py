@@ -7,7 +7,6 @@ with hyphens; every field present (null, never absent).
 """
 
 import datetime
-import functools
 import hashlib
 import json
 import uuid
@@ -79,20 +78,21 @@ def event_hash(event: Mapping[str, Any]) -> str:
     return sha256_hex(canonical_bytes({field: event[field] for field in EVENT_FIELDS}))
 
 
-# The fast paths for linking a batch of events (EventBody) and for verifying on PostgreSQL,
-# which renders UUIDs and UTC timestamps in their canonical text itself: the canonical form
-# is filled into a template whose keys are already in sorted order, with no dict or datetime
-# per event. It must give exactly the bytes canonical_bytes gives; the test vectors, the
-# tamper tests and verification on SQLite (which takes the canonical_bytes path) hold both
-# to that.
+# The fast path for linking a batch of events (EventBody): the canonical form is filled into
+# a template whose keys are already in sorted order, with no dict or datetime per event. It
+# must give exactly the bytes canonical_bytes gives; the test vectors and verification (which
+# renders events its own way, audit.record.event_text) hold both to that.
 EVENT_TEMPLATE = (
     '{"actor":%s,"agency":%s,"created_at":"%s","payload":%s,"prev_hash":"%s","seq":%d,'
     '"target_id":%s,"target_type":%s,"type":%s}'
 )
-# Distinct payloads are few (a case view names a handful of categories and one path), so
-# their canonical text is cached by the database's text for them; the bound keeps memory
-# flat when payloads are unique.
+# Case views repeat a handful of payloads (a few categories and one path), so canonical
+# texts are cached by the database's text for them. Most other payloads are unique (each
+# names its own record and hash), so a miss must cost little: a plain dict, emptied when it
+# reaches the bound (which keeps memory flat), costs a lookup where an LRU cache's upkeep
+# cost a third of the conversion itself.
 PAYLOAD_CACHE_SIZE = 4096
+_payload_texts: dict[str, str] = {}
 
 
 def _refuse_float(text: str):
@@ -120,15 +120,21 @@ def _exactly_read(value: Any) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=PAYLOAD_CACHE_SIZE)
 def canonical_payload_text(stored_json: str) -> str:
-    """The canonical JSON text of a payload stored as JSON text.
+    """The canonical JSON text of a payload stored as JSON text."""
+    text = _payload_texts.get(stored_json)
+    if text is None:
+        if len(_payload_texts) >= PAYLOAD_CACHE_SIZE:
+            _payload_texts.clear()
+        text = _payload_texts[stored_json] = _canonical_payload_text(stored_json)
+    return text
 
-    Most payloads are unique (each names its own record and hash), so the cache rarely
-    helps when a whole chain is verified; orjson parses and writes the same canonical
-    text about five times faster than the standard library. A number orjson would not
-    read exactly (a float, which has no canonical form, or an integer wider than 64 bits)
-    sends the payload down the standard library's path, which refuses floats."""
+
+def _canonical_payload_text(stored_json: str) -> str:
+    """orjson parses and writes the canonical text about five times faster than the
+    standard library. A number orjson would not read exactly (a float, which has no
+    canonical form, or an integer wider than 64 bits) sends the payload down the standard
+    library's path, which refuses floats."""
     try:
         value = orjson.loads(stored_json)
     except orjson.JSONDecodeError:
@@ -138,7 +144,7 @@ def canonical_payload_text(stored_json: str) -> str:
     return _encode_sorted(_parse_payload(stored_json))
 
 
-def _string_or_null(text: str | None) -> str:
+def string_or_null(text: str | None) -> str:
     return "null" if text is None else encode_basestring(text)
 
 
@@ -184,27 +190,9 @@ def event_body(
     canonical values (audit.record.chain checks and converts it)."""
     return EventBody(
         type=encode_basestring(event_type),
-        actor=_string_or_null(canonical_value(actor)),
-        agency=_string_or_null(canonical_value(agency)),
+        actor=string_or_null(canonical_value(actor)),
+        agency=string_or_null(canonical_value(agency)),
         target_type=encode_basestring(target_type),
-        target_id=_string_or_null(canonical_value(target_id)),
+        target_id=string_or_null(canonical_value(target_id)),
         payload=_encode_sorted(payload),
     )
-
-
-def event_hash_from_text(row: tuple) -> str:
-    """The hash of an event read as text: (seq, created_at, type, actor, agency,
-    target_type, target_id, payload, prev_hash, ...) with created_at already formatted."""
-    seq, created_at, kind, actor, agency, target_type, target_id, payload, prev_hash = row[:9]
-    canonical = EVENT_TEMPLATE % (
-        _string_or_null(actor),
-        _string_or_null(agency),
-        created_at,
-        canonical_payload_text(payload),
-        prev_hash,
-        seq,
-        _string_or_null(target_id),
-        encode_basestring(target_type),
-        encode_basestring(kind),
-    )
-    return sha256_hex(canonical.encode("utf-8"))

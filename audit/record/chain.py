@@ -29,6 +29,7 @@ from audit.record.canonical import (
 
 # pg_advisory_xact_lock key that serialises appends; any constant unique to this purpose.
 CHAIN_LOCK_KEY = 7_305_024_818
+HEAD_SQL = "SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1"
 COPY_SQL = (
     "COPY audit_auditevent (seq, created_at, type, actor, agency, target_type, target_id, "
     "payload, prev_hash, hash) FROM STDIN"
@@ -84,9 +85,12 @@ def checked_payload(event_type: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def chain_head() -> tuple[int, str]:
-    """The seq and hash of the chain's last event (0 and the genesis hash when empty)."""
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    return head if head else (0, GENESIS_HASH)
+    """The seq and hash of the chain's last event (0 and the genesis hash when empty).
+    Plain SQL: it is read under the chain's lock on every append."""
+    with connection.cursor() as cursor:
+        cursor.execute(HEAD_SQL)
+        head = cursor.fetchone()
+    return (head[0], head[1]) if head else (0, GENESIS_HASH)
 
 
 def _lock_chain_head() -> None:

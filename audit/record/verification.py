@@ -11,7 +11,8 @@ import queue
 import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager, suppress
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager, suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,19 +20,14 @@ from django.db import connection, transaction
 
 from audit.event_types import EventType
 from audit.models import AuditEvent, DecisionReview, SharingDecision, VerificationRun
-from audit.record.canonical import (
-    EVENT_FIELDS,
-    GENESIS_HASH,
-    NotCanonical,
-    event_hash,
-    event_hash_from_text,
-)
+from audit.record.canonical import EVENT_FIELDS, GENESIS_HASH, NotCanonical, event_hash
 from audit.record.checkpoints import CheckpointStatement, known_public_keys, signature_is_valid
 from audit.record.decision_text import (
     DECISION_EVENTS_SQL,
     DECISIONS_SQL,
     decision_hash_from_text,
 )
+from audit.record.event_text import EVENTS_SQL, event_hash_from_text
 from audit.record.records import (
     DECISION_COLUMNS,
     REVIEW_COLUMNS,
@@ -42,6 +38,9 @@ from audit.record.records import (
 )
 
 CHUNK_SIZE = 5_000  # rows per round trip; a few MB of tuples at most
+# Decisions are read while the chain is walked, on the same connection: in smaller round
+# trips than the walk's, so that the walk's next chunk never waits long behind one.
+DECISION_CHUNK_SIZE = 1_000
 
 
 @dataclass
@@ -81,43 +80,49 @@ class VerificationReport:
         return self.findings[0] if self.findings else None
 
 
-# PostgreSQL renders the fields in their canonical text itself (see event_hash_from_text).
-EVENTS_AS_TEXT_SQL = """
-SELECT seq, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-       type, actor::text, agency::text, target_type, target_id::text, payload::text,
-       prev_hash, hash
-FROM audit_auditevent ORDER BY seq
-"""
+# What the walk reads of each event first: its place, its link and its stored hash.
+WALK_FIELDS = ("seq", "prev_hash", "hash")
 
 
 def _orm_event_hash(row: tuple[Any, ...]) -> str:
-    return event_hash(dict(zip(EVENT_FIELDS, row, strict=False)))
+    return event_hash(dict(zip(EVENT_FIELDS, row[len(WALK_FIELDS) :], strict=True)))
 
 
 @contextmanager
-def _event_rows() -> Iterator[tuple[Iterable[tuple[Any, ...]], Callable]]:
-    """Rows of (every canonical field, hash) in seq order, and the function that hashes one:
-    a named server-side cursor over text on PostgreSQL, chunked ORM tuples elsewhere."""
+def _event_chunks() -> Iterator[tuple[Iterable[Iterable[tuple[Any, ...]]], Callable]]:
+    """Chunks of rows (seq, prev_hash, hash, ...) in seq order, and the function that hashes
+    a row: a named server-side cursor over canonical text on PostgreSQL, read ahead by a
+    thread; chunked ORM tuples elsewhere."""
     if connection.vendor != "postgresql":
-        rows = AuditEvent.objects.order_by("seq").values_list(*EVENT_FIELDS, "hash")
-        yield rows.iterator(chunk_size=CHUNK_SIZE), _orm_event_hash
+        rows = AuditEvent.objects.order_by("seq").values_list(*WALK_FIELDS, *EVENT_FIELDS)
+        yield (rows.iterator(chunk_size=CHUNK_SIZE),), _orm_event_hash
         return
-    connection.ensure_connection()
-    with transaction.atomic(), connection.connection.cursor(name="audit_verify") as cursor:
-        cursor.execute(EVENTS_AS_TEXT_SQL)
-        rows = _read_ahead(cursor)
+    with _named_cursors("audit_verify") as (cursor,):
+        cursor.execute(EVENTS_SQL)
+        chunks = _read_ahead(cursor)
         try:
-            yield rows, event_hash_from_text
+            yield chunks, event_hash_from_text
         finally:
-            rows.close()  # stops the reading thread before the cursor closes
+            chunks.close()  # stops the reading thread before the cursor closes
 
 
-def _read_ahead(cursor) -> Iterator[tuple[Any, ...]]:
-    """The cursor's rows, the next chunk fetched by a thread while this one hashes.
+@contextmanager
+def _named_cursors(*names: str) -> Iterator[tuple]:
+    """Server-side cursors on the connection, inside one transaction."""
+    connection.ensure_connection()
+    with transaction.atomic(), ExitStack() as stack:
+        yield tuple(stack.enter_context(connection.connection.cursor(name=n)) for n in names)
+
+
+def _read_ahead(cursor) -> Iterator[list[tuple[Any, ...]]]:
+    """The cursor's rows in chunks, the next chunk fetched by a thread while this one is
+    checked.
 
     PostgreSQL renders a chunk while Python hashes the one before (psycopg2 releases the
     GIL while it waits), about a third faster over a long chain. Only the thread touches
-    the cursor until it ends; closing this generator stops it and waits for it."""
+    the cursor until it ends; closing this generator stops it and waits for it. (The
+    decisions' thread reads its own cursors on the same connection meanwhile: psycopg2 runs
+    one statement at a time on a connection, and each cursor stays with one thread.)"""
     chunks: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
 
@@ -140,7 +145,7 @@ def _read_ahead(cursor) -> Iterator[tuple[Any, ...]]:
                 raise rows
             if not rows:
                 return
-            yield from rows
+            yield rows
     finally:
         stop.set()
         while reader.is_alive():
@@ -150,30 +155,38 @@ def _read_ahead(cursor) -> Iterator[tuple[Any, ...]]:
 
 
 def _check_events(report: VerificationReport, heads_wanted: set[int]) -> dict[int, str]:
-    """Walk the chain; return the hash at each seq a checkpoint names."""
+    """Walk the chain; return the hash at each seq a checkpoint names. The report counts
+    the events up to the last one that checked out, whether or not the walk ends there."""
     heads: dict[int, str] = {}
     expected_seq, prev_hash = 1, GENESIS_HASH
-    with _event_rows() as (rows, hash_of):
-        for row in rows:
-            seq, linked, stored_hash = row[0], row[8], row[9]
-            if seq != expected_seq:
-                report.findings.append(Finding(expected_seq, f"missing: the next event is {seq}"))
-                return heads
-            if linked != prev_hash:
-                report.findings.append(Finding(seq, "does not link to the event before it"))
-                return heads
-            try:
-                computed = hash_of(row)
-            except NotCanonical:
-                computed = None
-            if computed != stored_hash:
-                report.findings.append(Finding(seq, "altered: its hash does not match its content"))
-                return heads
-            if seq in heads_wanted:
-                heads[seq] = stored_hash
-            report.events, report.head_hash = seq, stored_hash
-            expected_seq, prev_hash = seq + 1, stored_hash
-    report.chain_walked = True
+    try:
+        with _event_chunks() as (chunks, hash_of):
+            for chunk in chunks:
+                for row in chunk:
+                    seq, linked, stored_hash = row[0], row[1], row[2]
+                    if seq != expected_seq:
+                        report.findings.append(
+                            Finding(expected_seq, f"missing: the next event is {seq}")
+                        )
+                        return heads
+                    if linked != prev_hash:
+                        report.findings.append(Finding(seq, "does not link to the event before it"))
+                        return heads
+                    try:
+                        computed = hash_of(row)
+                    except NotCanonical:
+                        computed = None
+                    if computed != stored_hash:
+                        report.findings.append(
+                            Finding(seq, "altered: its hash does not match its content")
+                        )
+                        return heads
+                    if seq in heads_wanted:
+                        heads[seq] = stored_hash
+                    expected_seq, prev_hash = seq + 1, stored_hash
+        report.chain_walked = True
+    finally:
+        report.events, report.head_hash = expected_seq - 1, prev_hash
     return heads
 
 
@@ -193,25 +206,6 @@ def _recording_events(
     )
     for target_id, seq, payload in _stream(events):
         yield target_id, seq, payload.get(hash_key) if isinstance(payload, dict) else None
-
-
-@contextmanager
-def _decisions_as_text() -> Iterator[tuple[Iterable[tuple[Any, ...]], Iterable[tuple]]]:
-    """Decisions and their events read as text through two server-side cursors
-    (PostgreSQL), both sorted by the decision's id."""
-    connection.ensure_connection()
-    with (
-        transaction.atomic(),
-        connection.connection.cursor(name="audit_verify_decisions") as decisions,
-        connection.connection.cursor(name="audit_verify_decision_events") as events,
-    ):
-        decisions.itersize = events.itersize = CHUNK_SIZE
-        decisions.execute(DECISIONS_SQL)
-        events.execute(
-            DECISION_EVENTS_SQL,
-            ("decision_hash", EventType.SHARING_DECISION_RECORDED, "sharing_decision"),
-        )
-        yield decisions, events
 
 
 def _match(
@@ -252,21 +246,45 @@ def _match(
     return matched
 
 
-def _check_decisions(report: VerificationReport) -> None:
-    """Every decision row has exactly one event whose payload carries the row's hash."""
-    if connection.vendor == "postgresql":
-        with _decisions_as_text() as (decisions, events):
-            report.decisions = _match(
-                report, decisions, events, what="decision", hash_of=decision_hash_from_text
-            )
+@contextmanager
+def _decisions_checked_meanwhile(report: VerificationReport) -> Iterator[None]:
+    """Check that every decision row has exactly one event whose payload carries the row's
+    hash, while the block runs; the decisions' findings follow the block's in the report.
+
+    On PostgreSQL, on a thread of its own over the same connection, so in the same snapshot:
+    the chain's walk keeps one core busy with Python while PostgreSQL renders its events in
+    part of another, and rendering decisions is mostly PostgreSQL's work, so it fills that
+    part instead of following the walk. Elsewhere after the block, through the ORM."""
+    if connection.vendor != "postgresql":
+        yield
+        report.decisions = _match(
+            report,
+            _stream(SharingDecision.objects.order_by("id").values_list(*DECISION_COLUMNS)),
+            _recording_events(
+                EventType.SHARING_DECISION_RECORDED, "sharing_decision", "decision_hash"
+            ),
+            what="decision",
+            hash_of=decision_hash_from_values,
+        )
         return
-    report.decisions = _match(
-        report,
-        _stream(SharingDecision.objects.order_by("id").values_list(*DECISION_COLUMNS)),
-        _recording_events(EventType.SHARING_DECISION_RECORDED, "sharing_decision", "decision_hash"),
-        what="decision",
-        hash_of=decision_hash_from_values,
-    )
+    found = VerificationReport()
+    with (
+        _named_cursors("audit_verify_decisions", "audit_verify_decision_events") as cursors,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="audit-verify-decisions") as pool,
+    ):
+        decisions, events = cursors
+        decisions.itersize = events.itersize = DECISION_CHUNK_SIZE
+        decisions.execute(DECISIONS_SQL)
+        events.execute(
+            DECISION_EVENTS_SQL,
+            ("decision_hash", EventType.SHARING_DECISION_RECORDED, "sharing_decision"),
+        )
+        matched = pool.submit(
+            _match, found, decisions, events, what="decision", hash_of=decision_hash_from_text
+        )
+        yield
+        report.decisions = matched.result()
+    report.findings.extend(found.findings)
 
 
 def _check_earlier_reviews(report: VerificationReport) -> None:
@@ -374,8 +392,8 @@ def verify_chain(checkpoints: list[CheckpointStatement]) -> VerificationReport:
     """Check the whole record against itself and against the given checkpoints."""
     report = VerificationReport()
     with _one_snapshot():
-        heads = _check_events(report, {statement.size for statement in checkpoints})
-        _check_decisions(report)
+        with _decisions_checked_meanwhile(report):
+            heads = _check_events(report, {statement.size for statement in checkpoints})
         _check_reviews(report)
         _check_runs(report)
     _check_checkpoints(report, checkpoints, heads)

@@ -22,6 +22,13 @@ from audit.vocabulary import (
 # public-task basis needs a Data Protection Act 2018 Schedule 1 condition as well.
 SPECIAL_CATEGORIES = frozenset({Category.HEALTH, Category.CRIMINAL_JUSTICE})
 
+# Each vocabulary's codes, once: Django's `.values` builds a new list on every use, and every
+# decision checked asks for four of them.
+CATEGORIES = frozenset(Category.values)
+LEGAL_BASES = frozenset(LegalBasis.values)
+SCHEDULE1_CONDITIONS = frozenset(Schedule1Condition.values)
+CONSENT_STATUSES = frozenset(ConsentStatus.values)
+
 MIN_JUSTIFICATION_CHARS = 40
 MIN_JUSTIFICATION_WORDS = 6
 MIN_REASON_CHARS = 20
@@ -55,7 +62,7 @@ def _substantial(text: str, *, chars: int, words: int = 1) -> bool:
 def _category_errors(data: DecisionInput, held: frozenset[str]) -> list[str]:
     if not data.categories:
         return ["Choose at least one category of information."]
-    unknown = [code for code in data.categories if code not in Category.values]
+    unknown = [code for code in data.categories if code not in CATEGORIES]
     if unknown:
         return [f"Unknown category: {', '.join(sorted(unknown))}."]
     not_held = sorted(set(data.categories) - held)
@@ -67,11 +74,11 @@ def _category_errors(data: DecisionInput, held: frozenset[str]) -> list[str]:
 
 def _legal_basis_errors(data: DecisionInput) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
-    if data.legal_basis not in LegalBasis.values:
+    if data.legal_basis not in LEGAL_BASES:
         return {"legal_basis": ["Choose the legal basis for this decision."]}
     if data.legal_basis == LegalBasis.OTHER and not data.legal_basis_other.strip():
         errors["legal_basis_other"] = ["State the legal basis."]
-    if data.schedule1_condition not in Schedule1Condition.values:
+    if data.schedule1_condition not in SCHEDULE1_CONDITIONS:
         errors["schedule1_condition"] = ["Choose a Schedule 1 condition from the list."]
     special = SPECIAL_CATEGORIES & set(data.categories)
     if (
@@ -90,7 +97,7 @@ def _legal_basis_errors(data: DecisionInput) -> dict[str, list[str]]:
 
 
 def _consent_errors(data: DecisionInput) -> dict[str, list[str]]:
-    if data.consent_status not in ConsentStatus.values:
+    if data.consent_status not in CONSENT_STATUSES:
         return {"consent_status": ["Say whether consent was given, refused or not sought."]}
     sharing_without_consent = (
         data.action == DecisionAction.SHARE and data.consent_status != ConsentStatus.GIVEN

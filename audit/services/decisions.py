@@ -142,6 +142,12 @@ def sharing_decision_record(
         expires_at=data.expires_at,
         supersedes=supersedes,
     )
+    # Answers name the disclosing and source agencies: hand the row the member's agency,
+    # when it is loaded already, so naming it reads nothing more.
+    if Membership.agency.is_cached(membership):
+        decision.disclosing_agency = membership.agency
+        if decision.source_agency_id == membership.agency_id:
+            decision.source_agency = membership.agency
     if supersedes is not None:
         _check_supersedable(supersedes, decision)
     _save_decision(decision)

@@ -1,5 +1,7 @@
 """Referral API: thin views over the same selectors and services as the pages."""
 
+import uuid
+
 from django.core.exceptions import ValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
@@ -21,11 +23,12 @@ from referrals.api.serializers import (
     SharingDecisionOutput,
 )
 from referrals.rules.intake import ReferralIntake
-from referrals.rules.permissions import shareable_sources
+from referrals.rules.permissions import may_share, may_share_source, shareable_sources
 from referrals.selectors import (
     decision_for_referral,
     decisions_for_referral,
     referral_get_for_user,
+    referral_get_to_act_on,
     referral_pages_for_user,
 )
 from referrals.services.case import (
@@ -83,6 +86,21 @@ class ReferralDetailApi(APIView):
         return Response(ReferralOutput(shown).data)
 
 
+# One output serializer for every answer to a share: a serializer instance deep-copies its
+# fields when made, which cost more than writing the answer; rendering keeps no state on it.
+DECISION_OUTPUT = SharingDecisionOutput()
+
+
+def _first_shareable_source(membership, referral) -> uuid.UUID:
+    """Whose information a decision shares when the caller names none: the first source
+    the member may share, the owning force's record first (as `shareable_sources` orders
+    them), which needs no read of the other sources."""
+    owner = referral.owning_agency_id
+    if may_share_source(membership, referral, owner, sources=[owner]):
+        return owner
+    return shareable_sources(membership, referral)[0]
+
+
 class ReferralSharingDecisionsApi(APIView):
     @extend_schema(responses=SharingDecisionOutput(many=True))
     def get(self, request: Request, referral_id) -> Response:
@@ -96,9 +114,8 @@ class ReferralSharingDecisionsApi(APIView):
     def post(self, request: Request, referral_id) -> Response:
         """Record a decision to share or withhold; sharing grants the receiver access."""
         membership = request.membership
-        referral = referral_get_for_user(membership=membership, referral_id=referral_id).referral
-        sources = shareable_sources(membership, referral)
-        if not sources:
+        referral = referral_get_to_act_on(membership=membership, referral_id=referral_id)
+        if not may_share(membership, referral):
             raise AccessDenied("You may not record sharing decisions on this referral.")
         payload = SharingDecisionInput(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -106,7 +123,7 @@ class ReferralSharingDecisionsApi(APIView):
         receiver = agency_get(data["receiving_agency"])
         if receiver is None:
             raise ValidationError({"receiving_agency": ["No agency with that id."]})
-        source_id = data["source_agency"] or sources[0]
+        source_id = data["source_agency"] or _first_shareable_source(membership, referral)
         supersedes = (
             decision_for_referral(
                 membership=membership, referral=referral, decision_id=data["supersedes"]
@@ -123,7 +140,7 @@ class ReferralSharingDecisionsApi(APIView):
             source_agency_id=source_id,
             supersedes=supersedes,
         )
-        return Response(SharingDecisionOutput(decision).data, status=status.HTTP_201_CREATED)
+        return Response(DECISION_OUTPUT.to_representation(decision), status=status.HTTP_201_CREATED)
 
 
 class ReferralDecisionRevokeApi(APIView):

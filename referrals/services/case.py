@@ -171,7 +171,11 @@ def referral_create(*, actor: User, membership: Membership, intake: ReferralInta
 def _authorise_sharing(
     membership: Membership | None, referral: Referral, source_id, scope: str
 ) -> None:
-    if not may_share_source(membership, referral, source_id, scope=scope):
+    # The owning force's record is always the case's information, so naming it needs no
+    # read of the other agencies whose information the case holds.
+    owner = referral.owning_agency_id
+    sources = [owner] if source_id == owner else None
+    if not may_share_source(membership, referral, source_id, sources=sources, scope=scope):
         raise AccessDenied(
             "You may not share this information (needs: the agency whose information it is, "
             "or the responsible panel's chair or coordinator for what the panel was given)."

@@ -13,6 +13,7 @@ from audit.models import AuditEvent, SharingDecision, VerificationRun
 from audit.record.canonical import event_hash
 from audit.record.checkpoints import checkpoint_write
 from audit.record.records import run_result_hash
+from audit.record.verification import verify_chain
 from audit.services.decisions import verification_run_execute, verification_run_request
 from tests.audit.earlier_records import review_before_hashing, run_finished_before_hashing
 from tests.factories import make_referral, share
@@ -186,3 +187,27 @@ def test_an_earlier_reviews_finding_changed_in_the_database_is_named(record, use
 
     seq = AuditEvent.objects.get(type=EventType.DECISION_REVIEWED).seq
     assert f"BROKEN at event {seq}: records a review that no longer exists" in _broken()
+
+
+def test_a_broken_event_and_an_altered_decision_are_both_named_the_event_first(record):
+    # Decisions are matched while the chain is walked (on PostgreSQL on a thread of its own);
+    # the report still lists what the walk found first.
+    decision = SharingDecision.objects.order_by("decided_at").last()
+    _tamper(
+        "UPDATE audit_sharingdecision SET purpose = %s WHERE id = %s",
+        [
+            "Changed afterwards.",
+            decision.id.hex if connection.vendor == "sqlite" else str(decision.id),
+        ],
+    )
+    _tamper("UPDATE audit_auditevent SET agency = NULL WHERE seq = 2")
+
+    report = verify_chain([])
+
+    assert [str(finding) for finding in report.findings] == [
+        "event 2: altered: its hash does not match its content",
+        f"event {AuditEvent.objects.get(target_id=decision.id).seq}: "
+        f"decision {decision.id} was altered after it was recorded",
+    ]
+    assert report.events == 1
+    assert report.decisions == 3

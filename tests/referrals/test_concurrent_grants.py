@@ -144,6 +144,38 @@ def test_a_revocation_racing_a_new_share_leaves_the_new_shares_grant(officer):
     assert_grants_match_a_rebuild()
 
 
+def test_overlapping_new_shares_at_once_leave_the_longest_lasting_grant(officer):
+    """Three new shares of overlapping categories to one agency at once, each lasting a
+    different time: whichever commits first, each category is granted by the decision that
+    lasts longest, as a rebuild from the log gives (grants are written in one statement that
+    keeps the longer of the grant there and the new one)."""
+    now = timezone.now()
+    for _ in range(TRIALS):
+        referral = make_referral(officer)
+        week, year = now + timedelta(days=7), now + timedelta(days=365)
+        shares = race(
+            _share("northby.officer", referral.pk, HEALTH, expires_at=week),
+            _share("northby.officer", referral.pk, HEALTH, categories=(Category.IDENTITY,)),
+            _share(
+                "northby.officer",
+                referral.pk,
+                HEALTH,
+                categories=(Category.CONCERN, Category.IDENTITY),
+                expires_at=year,
+            ),
+        )
+
+        assert all(isinstance(outcome, SharingDecision) for outcome in shares), shares
+        week_share, lasting, year_share = shares
+        assert dict(
+            referral.grants.filter(group__agency__name=HEALTH).values_list(
+                "permission__codename", "decision"
+            )
+        ) == {"see_identity": lasting.pk, "see_concern": year_share.pk}
+        assert week_share.pk not in set(referral.grants.values_list("decision", flat=True))
+    assert_grants_match_a_rebuild()
+
+
 def test_the_force_revoking_the_panels_share_while_the_chair_passes_it_on_leaves_nothing_onward(
     officer,
 ):

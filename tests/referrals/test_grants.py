@@ -2,6 +2,7 @@
 rebuild_grants recomputes everything from the decision log alone."""
 
 import datetime
+import uuid
 from io import StringIO
 
 import pytest
@@ -13,7 +14,11 @@ from audit.models import SharingDecision
 from audit.vocabulary import Category
 from prevent_cases.exceptions import NotFound
 from referrals.models import ReferralGrant
-from referrals.selectors import referral_get_for_user, referral_list_for_user
+from referrals.selectors import (
+    referral_get_for_user,
+    referral_get_to_act_on,
+    referral_list_for_user,
+)
 from referrals.services.case import referral_decision_revoke
 from referrals.tasks import grants_tidy_task
 from tests.factories import make_referral, progressed_referral, share
@@ -216,3 +221,36 @@ def test_an_onward_grant_ends_when_the_force_revokes_the_panels_share(
     )
     assert _categories("northby.health", channel_case, user) == frozenset()
     assert_grants_match_a_rebuild()
+
+
+@pytest.mark.parametrize(
+    ("username", "finds"),
+    [
+        ("northby.officer", True),  # the owning force
+        ("northby.health", True),  # holds a live grant
+        ("northby.education", False),  # held one, now expired
+        ("southmere.officer", False),  # never given anything
+        ("northby.auditor", False),  # sees no case content, whatever is shared
+    ],
+)
+def test_the_lookup_for_actions_finds_a_referral_exactly_when_the_full_read_does(
+    referral, officer, user, agency, username, finds
+):
+    now = timezone.now()
+    share(referral, officer, agency(HEALTH_AGENCY))
+    share(referral, officer, agency("Northby College"), expires_at=now + datetime.timedelta(days=1))
+    membership = user(username).membership
+
+    with time_machine.travel(now + datetime.timedelta(days=2)):
+        assert _finds(referral_get_for_user, membership, referral) is finds
+        assert _finds(referral_get_to_act_on, membership, referral) is finds
+        with pytest.raises(NotFound):
+            referral_get_to_act_on(membership=membership, referral_id=uuid.uuid4())
+
+
+def _finds(lookup, membership, referral) -> bool:
+    try:
+        lookup(membership=membership, referral_id=referral.pk)
+    except NotFound:
+        return False
+    return True

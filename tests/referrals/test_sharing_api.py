@@ -10,6 +10,9 @@ from tests.factories import JUSTIFICATION, make_referral
 
 pytestmark = pytest.mark.django_db
 
+# Recording a share through the API, counted on PostgreSQL (SQLite takes no locks, one less).
+STATEMENTS_PER_SHARE = 14
+
 
 @pytest.fixture
 def referral(user):
@@ -132,3 +135,25 @@ def test_case_views_are_recorded_with_the_categories_shown(sign_in, referral, ag
     views = AuditEvent.objects.filter(type=EventType.CASE_VIEWED, target_id=referral.pk)
     assert [event.payload["via"] for event in views] == ["page", "api"]
     assert len(views[0].payload["categories"]) == len(Category.values)
+
+
+def test_recording_a_share_takes_a_fixed_handful_of_statements(
+    sign_in, referral, agency, django_assert_max_num_queries
+):
+    # Signed in: the session, the user and the membership; then the referral, the receiving
+    # agency, the decision, its grants (with their lock), the onward check and the chain's
+    # lock, head and append. However many decisions the case already has.
+    client = sign_in("northby.officer")
+    for receiver in ("Northby College", "Northby Council Channel Team"):
+        client.post(
+            f"/api/referrals/{referral.pk}/sharing-decisions/",
+            _body(agency(receiver)),
+            "application/json",
+        )
+    with django_assert_max_num_queries(STATEMENTS_PER_SHARE):
+        response = client.post(
+            f"/api/referrals/{referral.pk}/sharing-decisions/",
+            _body(agency("Northby NHS Trust")),
+            "application/json",
+        )
+    assert response.status_code == 201
