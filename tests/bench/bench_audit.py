@@ -88,7 +88,7 @@ def bench_verification() -> None:
                     verifier,
                     run.events,
                     "OK" if run.ok else "BROKEN",
-                    run.operations,
+                    run.decisions,
                     f"{run.seconds:.1f}",
                     f"{run.per_second:,.0f}",
                     f"{run.baseline_mib:.0f}",
