@@ -273,6 +273,8 @@ class Agenda:
     papers_open: bool
     # Per agenda item id: why the panel may not decide on it now, or "".
     problems: dict[uuid.UUID, str]
+    # Who was recorded at the meeting, by agency name.
+    attendance: list[MeetingAttendance]
 
 
 def meeting_agenda_for_user(
@@ -284,8 +286,10 @@ def meeting_agenda_for_user(
     what is shown to what that agency may also see (papers made for it)."""
     runs = runs_meeting(membership, meeting)
     papers_open = runs or meeting.papers_confirmed_at is not None
+    # Read once: the page lists it, and the police presence check below needs it.
+    attendance = attendance_of(meeting)
     if not papers_open:
-        return Agenda(meeting, [], runs, papers_open, {})
+        return Agenda(meeting, [], runs, papers_open, {}, attendance)
     items = list(agenda_items(meeting))
     referral_ids = [item.referral_id for item in items]
     lenses = [
@@ -303,7 +307,7 @@ def meeting_agenda_for_user(
     problems: dict[uuid.UUID, str] = {}
     if runs:
         forces = area_forces(item.referral.area_id for item in items)
-        present = present_agencies(attendance_of(meeting))
+        present = present_agencies(attendance)
         problems = {
             item.pk: police_presence_problem(
                 area_name=item.referral.area.name,
@@ -312,7 +316,7 @@ def meeting_agenda_for_user(
             )
             for item in items
         }
-    return Agenda(meeting, cases, runs, papers_open, problems)
+    return Agenda(meeting, cases, runs, papers_open, problems, attendance)
 
 
 def actions_for_agency(*, membership: Membership | None) -> QuerySet[PanelAction]:

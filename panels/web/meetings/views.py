@@ -148,7 +148,7 @@ def _meeting_page(
             "meeting": meeting,
             "agenda": agenda,
             "rows": rows,
-            "attendance": attendance_of(meeting),
+            "attendance": agenda.attendance,
             "runs": runs,
             "form": failed,
             "close_form": CloseMeetingForm() if runs else None,
