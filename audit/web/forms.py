@@ -7,6 +7,7 @@ from audit.selectors import DecisionFilters, EventFilters
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis, ReviewFinding
 from prevent_cases.dates import UK_DATE_FORMATS
 from prevent_cases.models import Agency
+from prevent_cases.web.choices import ListedModelChoiceField
 
 
 def _any(choices) -> list[tuple[str, str]]:
@@ -47,7 +48,7 @@ class DecisionFilterForm(_AreaFilterForm):
         help_text="For example, 31/3/2027",
         error_messages={"invalid": "Enter a real date, like 31/3/2027."},
     )
-    agency = forms.ModelChoiceField(
+    agency = ListedModelChoiceField(
         queryset=Agency.objects.none(),
         required=False,
         empty_label="Any",
@@ -126,7 +127,7 @@ class EventFilterForm(_AreaFilterForm):
         required=False,
         label="What happened",
     )
-    agency = forms.ModelChoiceField(
+    agency = ListedModelChoiceField(
         queryset=Agency.objects.none(), required=False, empty_label="Any", label="Agency"
     )
     happened_from = forms.DateField(

@@ -22,6 +22,7 @@ from audit.vocabulary import (
 )
 from prevent_cases.dates import UK_DATE_FORMATS
 from prevent_cases.models import Agency
+from prevent_cases.web.choices import ListedModelChoiceField
 from referrals.rules.vocabulary import Deconfliction, ScreeningOutcome, SignpostService
 from referrals.selectors import DashboardFilters
 from referrals.services.screening import MIN_RATIONALE_CHARS, ScreeningInput
@@ -31,7 +32,7 @@ class SharingDecisionForm(forms.Form):
     # The service speaks of the expiry as a moment; the form asks for a day.
     service_field_names = {"expires_at": "expires_on"}
 
-    receiving_agency = forms.ModelChoiceField(
+    receiving_agency = ListedModelChoiceField(
         queryset=Agency.objects.none(),
         label="Which agency is this decision about?",
         empty_label="Choose an agency",

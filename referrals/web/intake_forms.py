@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.dateformat import format as format_date
 
 from prevent_cases.models import Area
+from prevent_cases.web.choices import ListedModelChoiceField
 from referrals.models import Referral, Subject
 from referrals.rules.intake import REQUIRED_ANSWERS, ReferralIntake, intake_errors
 from referrals.rules.vocabulary import Sector, Sex
@@ -374,14 +375,14 @@ class ConcernPage(IntakePage):
         help_text="For example, 2 11 2026",
         error_messages={"required": "Enter the date the referral was received."},
     )
-    area = forms.ModelChoiceField(
+    area = ListedModelChoiceField(
         label="Which area (local authority) is responsible?",
         queryset=Area.objects.all(),
         required=False,
         empty_label="Choose an area",
         error_messages={"invalid_choice": "Choose the area (local authority) responsible."},
     )
-    concern_type = forms.ModelChoiceField(
+    concern_type = ListedModelChoiceField(
         label="Type of concern",
         queryset=None,
         empty_label=None,

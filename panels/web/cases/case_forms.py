@@ -2,11 +2,13 @@
 
 from django import forms
 
+from prevent_cases.web.choices import ListedModelChoiceField
+
 
 class CaseMemberForm(forms.Form):
     """An agency to add to the panel for one case."""
 
-    agency = forms.ModelChoiceField(
+    agency = ListedModelChoiceField(
         queryset=None,
         empty_label="Choose an agency",
         label="Agency to add to the panel for this case",

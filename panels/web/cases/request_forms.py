@@ -16,6 +16,7 @@ from panels.models import InformationRequest
 from panels.services.requests import REQUESTABLE_CATEGORIES, answer_field
 from prevent_cases.dates import UK_DATE_FORMATS
 from prevent_cases.models import Agency
+from prevent_cases.web.choices import ListedModelChoiceField
 from prevent_cases.web.form_errors import add_service_errors
 from referrals.web.forms import SharingDecisionForm
 
@@ -34,7 +35,7 @@ def add_remaining_errors(form: forms.Form, errors: dict[str, list[str]]) -> None
 
 
 class InformationRequestForm(forms.Form):
-    to_agency = forms.ModelChoiceField(
+    to_agency = ListedModelChoiceField(
         queryset=Agency.objects.none(),
         required=False,
         label="Which agency are you asking?",
