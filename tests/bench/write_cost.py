@@ -11,6 +11,7 @@ enforced). PostgreSQL's own CPU is not in these figures; the statement count sta
 Nothing here asserts on timing.
 """
 
+import logging
 import os
 import sys
 from time import perf_counter, process_time
@@ -27,13 +28,11 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from prevent_cases.demo.seed import seed_people  # noqa: E402
-from prevent_cases.models import Agency, User  # noqa: E402
-from referrals.models import Referral  # noqa: E402
-from referrals.services.case import referral_share  # noqa: E402
+from prevent_cases.models import User  # noqa: E402
 from tests.bench.chain_check import chain_shape  # noqa: E402
 from tests.bench.database import recreate_and_migrate  # noqa: E402
 from tests.bench.report import line, table  # noqa: E402
-from tests.bench.writers import CATEGORY_SETS, plan_writers  # noqa: E402
+from tests.bench.writers import CATEGORY_SETS, plan_writers, share_calls  # noqa: E402
 from tests.factories import decision_input  # noqa: E402
 
 # Decisions timed on each path, after a warm-up of WARM_UP (caches filled, code paths run).
@@ -48,23 +47,6 @@ def _plan(decisions: int):
         username="northby.officer"
     )
     return officer, plan_writers(1, decisions, [officer])[0]
-
-
-def _service_calls(officer, plan):
-    membership = officer.membership
-    referrals = Referral.objects.in_bulk(plan.referral_ids)
-    receivers = Agency.objects.in_bulk(plan.receiver_ids)
-    inputs = [decision_input(categories=categories) for categories in CATEGORY_SETS]
-    return [
-        lambda number=number: referral_share(
-            actor=officer,
-            membership=membership,
-            referral=referrals[plan.referral_ids[number // len(plan.receiver_ids)]],
-            receiving_agency=receivers[plan.receiver_ids[number % len(plan.receiver_ids)]],
-            data=inputs[number % len(inputs)],
-        )
-        for number in range(plan.decisions)
-    ]
 
 
 def _api_calls(officer, plan):
@@ -130,7 +112,7 @@ def bench_decisions() -> None:
         f"after {WARM_UP}; best round)"
     )
     rows = []
-    for via, make_calls in (("service", _service_calls), ("API", _api_calls)):
+    for via, make_calls in (("service", share_calls), ("API", _api_calls)):
         officer, plan = _plan(DECISIONS + WARM_UP + 1)
         cpu_ms, wall_ms, statements = _cost(make_calls(officer, plan))
         rows.append((via, f"{cpu_ms:.2f}", f"{wall_ms:.2f}", statements))
@@ -146,6 +128,8 @@ def main() -> None:
     # count comes from CaptureQueriesContext, which counts regardless.
     settings.DEBUG = False
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # A log line per API request would drown the figures.
+    logging.disable(logging.INFO)
     line(f"PostgreSQL {version}, Python {sys.version.split()[0]}")
     bench_decisions()
 

@@ -136,28 +136,33 @@ def plan_writers(
     return plans
 
 
-def _record_decisions(plan: WriterPlan, ready: Callable[[], None]) -> WriterResult:
-    officer = User.objects.select_related("membership__agency").get(pk=plan.officer_id)
+def share_calls(officer: User, plan: WriterPlan) -> list[Callable[[], object]]:
+    """The plan's decisions as calls of the sharing service, its referrals and receivers
+    read beforehand: each referral shared with each receiver in turn."""
     membership = officer.membership
     referrals = Referral.objects.in_bulk(plan.referral_ids)
     receivers = Agency.objects.in_bulk(plan.receiver_ids)
     inputs = [decision_input(categories=categories) for categories in CATEGORY_SETS]
+    return [
+        lambda number=number: referral_share(
+            actor=officer,
+            membership=membership,
+            referral=referrals[plan.referral_ids[number // len(plan.receiver_ids)]],
+            receiving_agency=receivers[plan.receiver_ids[number % len(plan.receiver_ids)]],
+            data=inputs[number % len(inputs)],
+        )
+        for number in range(plan.decisions)
+    ]
+
+
+def _record_decisions(plan: WriterPlan, ready: Callable[[], None]) -> WriterResult:
+    officer = User.objects.select_related("membership__agency").get(pk=plan.officer_id)
+    calls = share_calls(officer, plan)
     # The content type cache is per process; fill it before the clock starts, as a
     # long-running web process would have.
     ContentType.objects.get_for_model(Referral)
     ready()
-    return timed_calls(
-        [
-            lambda number=number: referral_share(
-                actor=officer,
-                membership=membership,
-                referral=referrals[plan.referral_ids[number // len(plan.receiver_ids)]],
-                receiving_agency=receivers[plan.receiver_ids[number % len(plan.receiver_ids)]],
-                data=inputs[number % len(inputs)],
-            )
-            for number in range(plan.decisions)
-        ]
-    )
+    return timed_calls(calls)
 
 
 def sharing_jobs(plans: Sequence[WriterPlan]) -> list[Job]:
