@@ -713,15 +713,6 @@ def shares_received_on(
     )
 
 
-def referrals_by_id_for_user(
-    *, membership: Membership, referral_ids: Iterable[uuid.UUID]
-) -> dict[uuid.UUID, Referral]:
-    """The referrals among these ids the member's agency owns or holds, each ready for
-    `visible`, keyed by id: for lists whose rows are something else about a referral."""
-    rows = referral_list_for_user(membership=membership).filter(pk__in=list(referral_ids))
-    return {referral.pk: referral for referral in rows}
-
-
 @dataclass(frozen=True)
 class EndedAccess:
     """A case the member's agency was once given and no longer holds."""

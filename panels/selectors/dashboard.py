@@ -11,7 +11,6 @@ panel is that panel's work, not this one's.
 
 import datetime
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -27,9 +26,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     UUIDField,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Coalesce
 
 from audit.keyset import KeysetPage, Ordering, keyset_page
 from panels.models import (
@@ -53,6 +51,7 @@ from panels.models.vocabulary import (
 )
 from panels.rules.stages import PANEL_ROLES
 from panels.selectors.cases import NextMeeting, next_meeting_of, panels_with_next_meeting
+from panels.selectors.union_parts import rows_by_section, union_part
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Membership
 from prevent_cases.policy import handles_case_content
@@ -278,17 +277,6 @@ class DashboardItem:
         return InterventionType(self.kind).label
 
 
-def _part(rows: QuerySet, section: str, **columns) -> QuerySet:
-    """One section's rows as the shared columns, typed: a column it lacks is a typed null."""
-    annotations = {
-        # Cast, so PostgreSQL matches the parts' column types whichever part has a value.
-        f"d_{name}": columns.get(name, Cast(Value(None), output_field=field))
-        for name, field in COLUMNS.items()
-    }
-    annotations["d_section"] = Value(section, output_field=CharField())
-    return rows.order_by().annotate(**annotations).values(*annotations)
-
-
 def _first(rows: QuerySet, model) -> QuerySet:
     # The first rows of a section, by id: one more than shown, to know if there are more.
     # As a subquery, so each part of the union keeps its own order and limit everywhere
@@ -323,56 +311,62 @@ def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) 
     """Every section but the open cases, as parts of one union: the first SECTION_LIMIT + 1
     rows of each (to know whether it has more), and every open concern."""
     return [
-        _part(
+        union_part(
             _first(overdue_reviews(panel=panel, today=today), PanelCase),
             "overdue_reviews",
+            columns=COLUMNS,
             item_id=F("pk"),
             on=F("next_review_on"),
             **_case_columns(""),
         ),
-        _part(
+        union_part(
             _first(post_exit_reviews_due(panel=panel, today=today), PostExitReview),
             "post_exit_reviews",
+            columns=COLUMNS,
             item_id=F("pk"),
             on=F("due_on"),
             number=F("months_after_exit"),
             **_case_columns(),
         ),
-        _part(
+        union_part(
             _first(reassessments_due(panel=panel, today=today), PanelCase),
             "reassessments",
+            columns=COLUMNS,
             item_id=F("pk"),
             on=F("reassess_on"),
             **_case_columns(""),
         ),
-        _part(
+        union_part(
             cases_without_consent(panel=panel).filter(
                 pk__in=cases_without_consent(panel=panel).values("pk")[: SECTION_LIMIT + 1]
             ),
             "without_consent",
+            columns=COLUMNS,
             item_id=F("pk"),
             kind=F("latest_consent"),
             **_case_columns(""),
         ),
-        _part(
+        union_part(
             _first(overdue_actions(panel=panel, today=today), PanelAction),
             "overdue_actions",
+            columns=COLUMNS,
             item_id=F("pk"),
             on=F("due_on"),
             agency_id=F("owner_agency_id"),
             agency_name=F("owner_agency__name"),
             **_case_columns(),
         ),
-        _part(
+        union_part(
             _first(overdue_information_requests(panel=panel, today=today), InformationRequest),
             "overdue_requests",
+            columns=COLUMNS,
             item_id=F("pk"),
             on=F("due_on"),
             agency_id=F("to_agency_id"),
             agency_name=F("to_agency__name"),
             **_case_columns(),
         ),
-        _part(
+        union_part(
             _first(
                 interventions_without_contact(
                     panel=panel, today=today, no_contact_days=no_contact_days
@@ -380,6 +374,7 @@ def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) 
                 Intervention,
             ),
             "without_contact",
+            columns=COLUMNS,
             item_id=F("pk"),
             on=Coalesce("last_contact_on", "start_on"),
             seen_on=F("last_contact_on"),
@@ -389,9 +384,10 @@ def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) 
             kind=F("type"),
             **_case_columns(),
         ),
-        _part(
+        union_part(
             open_concerns(panel=panel),
             "open_concerns",
+            columns=COLUMNS,
             item_id=F("pk"),
             on=F("occurred_on"),
             created_at=F("created_at"),
@@ -423,18 +419,14 @@ class _OpenCasesWithSections:
         return _OpenCasesWithSections(self.cases.order_by(*fields), self.others, self.sections)
 
     def __getitem__(self, window: slice) -> list[DashboardItem]:
-        page = _part(
+        page = union_part(
             PanelCase.objects.filter(pk__in=self.cases.values("pk")[window]),
             "open_cases",
+            columns=COLUMNS,
             item_id=F("pk"),
             **_case_columns(""),
         )
-        rows: dict[str, list[DashboardItem]] = defaultdict(list)
-        for values in page.union(*self.others, all=True):
-            row = DashboardItem(
-                **{name.removeprefix("d_"): value for name, value in values.items()}
-            )
-            rows[row.section].append(row)
+        rows = rows_by_section([page, *self.others], DashboardItem)
         self.sections.update({name: sorted(rows[name], key=key) for name, key in ORDER.items()})
         descending = self.cases.query.order_by[0].startswith("-")
         return sorted(

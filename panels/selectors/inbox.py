@@ -4,7 +4,6 @@ few columns the page shows, whatever the length of the panel's queues."""
 
 import datetime
 import uuid
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -17,14 +16,13 @@ from django.db.models import (
     Q,
     QuerySet,
     UUIDField,
-    Value,
 )
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from panels.models import PanelCase
 from panels.models.vocabulary import RequestStatus, Stage
 from panels.selectors.cases import cases_due_by, cases_gathering_information, channel_inbox
+from panels.selectors.union_parts import rows_by_section, union_part
 from prevent_cases.models import Membership
 from referrals.models import Referral
 
@@ -64,26 +62,16 @@ class InboxItem:
         return Stage(self.stage).label
 
 
-def _part(rows: QuerySet, section: str, **columns) -> QuerySet:
-    """One list's rows as the shared columns, typed: a column it lacks is a typed null."""
-    annotations = {
-        # Cast, so PostgreSQL matches the parts' column types whichever part has a value.
-        f"i_{name}": columns.get(name, Cast(Value(None), output_field=field))
-        for name, field in COLUMNS.items()
-    }
-    annotations["i_section"] = Value(section, output_field=CharField())
-    return rows.order_by().annotate(**annotations).values(*annotations)
-
-
 def _case_part(cases: QuerySet[PanelCase], section: str) -> QuerySet:
     # The first rows by the list's own query (as a subquery: SQLite takes no LIMIT in the
     # parts of a union), then their open and overdue requests counted for those alone.
     first = PanelCase.objects.filter(pk__in=cases.values("pk")[: INBOX_LIMIT + 1])
     open_requests = Q(information_requests__status=RequestStatus.OPEN)
     overdue = open_requests & Q(information_requests__due_on__lt=timezone.localdate())
-    return _part(
+    return union_part(
         first,
         section,
+        columns=COLUMNS,
         referral_id=F("referral_id"),
         panel_case_id=F("pk"),
         reference=F("referral__reference"),
@@ -110,9 +98,10 @@ def inbox_rows(*, membership: Membership, due_by: datetime.date) -> dict[str, li
         pk__in=channel_inbox(membership=membership).values("pk")[: INBOX_LIMIT + 1]
     )
     parts = [
-        _part(
+        union_part(
             waiting,
             "waiting",
+            columns=COLUMNS,
             referral_id=F("pk"),
             reference=F("reference"),
             changed_at=F("status_changed_at"),
@@ -120,8 +109,5 @@ def inbox_rows(*, membership: Membership, due_by: datetime.date) -> dict[str, li
         _case_part(cases_gathering_information(membership=membership), "gathering"),
         _case_part(cases_due_by(membership=membership, due_by=due_by), "due"),
     ]
-    lists: dict[str, list[InboxItem]] = defaultdict(list)
-    for values in parts[0].union(*parts[1:], all=True):
-        row = InboxItem(**{name.removeprefix("i_"): value for name, value in values.items()})
-        lists[row.section].append(row)
+    lists = rows_by_section(parts, InboxItem)
     return {name: sorted(lists[name], key=key) for name, key in ORDER.items()}

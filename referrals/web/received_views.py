@@ -6,11 +6,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from audit.keyset import Ordering, keyset_page
-from referrals.selectors import (
-    referrals_by_id_for_user,
-    shared_cases_for_user,
-    shares_received_on,
-)
+from referrals.selectors import referral_list_for_user, shared_cases_for_user, shares_received_on
 from referrals.services.reads import referrals_read
 from referrals.web.presenters import shared_cases
 from referrals.web.views import DASHBOARD_CATEGORIES
@@ -32,7 +28,7 @@ def shared_with_agency(request: HttpRequest) -> HttpResponse:
         size=PAGE_SIZE,
     )
     case_ids = [decision.case_id for decision in page.rows]
-    referrals = referrals_by_id_for_user(membership=membership, referral_ids=case_ids)
+    referrals = referral_list_for_user(membership=membership).in_bulk(case_ids)
     shown = referrals_read(
         actor=request.user,
         membership=membership,
