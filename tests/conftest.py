@@ -1,4 +1,5 @@
-"""Shared fixtures: the synthetic demo people, and clients signed in as each role."""
+"""Shared fixtures: the synthetic demo people, clients signed in as each role, and a
+checkpoint folder of its own for every test."""
 
 import os
 
@@ -15,6 +16,14 @@ from prevent_cases.models import User
 # .hypothesis/ to replay first next time.
 settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
 settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+@pytest.fixture(autouse=True)
+def checkpoints_of_the_test(settings, tmp_path) -> None:
+    """Every test signs and reads checkpoints in a folder of its own: the project's
+    var/checkpoints holds those `make run` signed for the demo database with another key,
+    which the test's chain would be checked against."""
+    settings.AUDIT_CHECKPOINT_DIR = tmp_path / "checkpoints"
 
 
 @pytest.fixture
