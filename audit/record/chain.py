@@ -3,10 +3,11 @@
 A unit of work (`atomic_unit`) collects the events appended inside it and writes them to
 the chain in one batch at the end of its transaction, so the chain's lock is held for that
 batch alone and never for the work that led to it (docs/adr/0006). Outside a unit an event
-is appended at once, inside the caller's transaction.
+is appended at once, inside the caller's transaction. On PostgreSQL the batch is linked and
+inserted by one server-side call, so the lock is never held across a round trip to the
+application before the commit (docs/adr/0015).
 """
 
-import io
 import uuid
 from collections.abc import Callable
 from contextlib import ContextDecorator
@@ -30,6 +31,12 @@ from audit.record.canonical import (
 # pg_advisory_xact_lock key that serialises appends; any constant unique to this purpose.
 CHAIN_LOCK_KEY = 7_305_024_818
 HEAD_SQL = "SELECT seq, hash FROM audit_auditevent ORDER BY seq DESC LIMIT 1"
+# Takes the lock, reads the head, links, hashes and inserts the batch (audit migration 0009).
+APPEND_SQL = (
+    "SELECT placed_seq, placed_at, placed_prev, placed_hash FROM audit_chain_append("
+    "%s, %s, %s::text[], %s::text[], %s::uuid[], %s::uuid[], %s::text[], %s::uuid[], %s::text[])"
+)
+# Bulk appends (audit.record.bulk) still copy rows they have linked themselves.
 COPY_SQL = (
     "COPY audit_auditevent (seq, created_at, type, actor, agency, target_type, target_id, "
     "payload, prev_hash, hash) FROM STDIN"
@@ -61,14 +68,11 @@ class _Pending:
     was caught).
     """
 
-    __slots__ = ("body", "copy_columns", "event")
+    __slots__ = ("body", "event")
 
     def __init__(self, event: AuditEvent, body: EventBody) -> None:
         self.event = event
         self.body = body
-        # On PostgreSQL, the COPY columns that do not depend on the event's place, so that
-        # under the lock a row is only its seq, time and hashes around them.
-        self.copy_columns = _copy_columns(event, body) if connection.vendor == "postgresql" else ""
 
     def __call__(self) -> None:
         return None
@@ -93,73 +97,69 @@ def chain_head() -> tuple[int, str]:
     return (head[0], head[1]) if head else (0, GENESIS_HASH)
 
 
-def _lock_chain_head() -> None:
-    # SQLite needs nothing here: its IMMEDIATE transactions already serialise writers.
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
+def _text(value: uuid.UUID | None) -> str | None:
+    return None if value is None else str(value)
 
 
-def _copy_text(text: str) -> str:
-    return text.translate(COPY_ESCAPES)
-
-
-def _copy_uuid(value: uuid.UUID | None) -> str:
-    return "\\N" if value is None else str(value)
-
-
-def _copy_columns(event: AuditEvent, body: EventBody) -> str:
-    return "\t".join(
-        (
-            _copy_text(event.type),
-            _copy_uuid(event.actor),
-            _copy_uuid(event.agency),
-            _copy_text(event.target_type),
-            _copy_uuid(event.target_id),
-            _copy_text(body.payload),
-        )
-    )
-
-
-def _insert(batch: list[_Pending], created_at: str) -> None:
+def _append_on_server(batch: list[_Pending]) -> list[tuple]:
+    """Link and insert the batch in one call; (seq, created_at, prev_hash, hash) of each
+    event, in order. The lock taken is held until the enclosing transaction commits."""
     events = [item.event for item in batch]
-    if connection.vendor != "postgresql":
-        AuditEvent.objects.bulk_create(events)
-        return
-    # COPY carries a batch in one round trip with no per-row SQL to build, which keeps the
-    # time under the lock short (docs/benchmarks.md). copy_expert is psycopg2's.
-    rows = io.StringIO()
-    for item in batch:
-        event = item.event
-        rows.write(
-            f"{event.seq}\t{created_at}\t{item.copy_columns}\t{event.prev_hash}\t{event.hash}\n"
-        )
-    rows.seek(0)
     with connection.cursor() as cursor:
-        cursor.copy_expert(COPY_SQL, rows)
-    alias = connection.alias
-    for event in events:
-        event._state.adding, event._state.db = False, alias
+        cursor.execute(
+            APPEND_SQL,
+            [
+                CHAIN_LOCK_KEY,
+                GENESIS_HASH,
+                [item.body.around_place() for item in batch],
+                [event.type for event in events],
+                [_text(event.actor) for event in events],
+                [_text(event.agency) for event in events],
+                [event.target_type for event in events],
+                [_text(event.target_id) for event in events],
+                [item.body.payload for item in batch],
+            ],
+        )
+        return cursor.fetchall()
+
+
+def _link_here(batch: list[_Pending]) -> list[tuple]:
+    """Link the batch after the head in Python: on SQLite, whose IMMEDIATE transactions
+    already hold the database's one write lock."""
+    seq, prev_hash = chain_head()
+    now = timezone.now()
+    created_at = canonical_timestamp(now)
+    placed = []
+    for item in batch:
+        seq += 1
+        placed_hash = item.body.placed_hash(seq=seq, created_at=created_at, prev_hash=prev_hash)
+        placed.append((seq, now, prev_hash, placed_hash))
+        prev_hash = placed_hash
+    return placed
 
 
 def _write_batch(batch: list[_Pending]) -> None:
     """Link the events after the head, in order, and insert them; the lock taken here is
-    held until the enclosing transaction commits."""
+    held until the enclosing transaction commits. Every event of a batch shares one
+    created_at, taken under the lock, so created_at never decreases along the chain."""
     if not batch:
         return
-    _lock_chain_head()
-    seq, prev_hash = chain_head()
-    # Taken under the lock, so created_at never decreases along the chain.
-    now = timezone.now()
-    created_at = canonical_timestamp(now)
-    for item in batch:
-        seq += 1
-        event = item.event
-        event.seq, event.created_at, event.prev_hash = seq, now, prev_hash
-        event.hash = prev_hash = item.body.placed_hash(
-            seq=seq, created_at=created_at, prev_hash=prev_hash
+    on_server = connection.vendor == "postgresql"
+    placed = _append_on_server(batch) if on_server else _link_here(batch)
+    events = [item.event for item in batch]
+    for event, (seq, created_at, prev_hash, placed_hash) in zip(events, placed, strict=True):
+        event.seq, event.created_at, event.prev_hash, event.hash = (
+            seq,
+            created_at,
+            prev_hash,
+            placed_hash,
         )
-    _insert(batch, created_at)
+    if on_server:
+        alias = connection.alias
+        for event in events:
+            event._state.adding, event._state.db = False, alias
+    else:
+        AuditEvent.objects.bulk_create(events)
 
 
 def _still_wanted(collected: list[_Pending]) -> list[_Pending]:
