@@ -44,7 +44,9 @@ from prevent_cases.selectors import agencies_in_area
 from prevent_cases.web.form_errors import add_service_errors
 from prevent_cases.web.http_errors import domain_errors_as_http
 
-PAGE_SIZE = 50
+# Rows a page, as every other list in the service: a page is one screen to read, and
+# each row costs its rendering whatever the list holds.
+PAGE_SIZE = 25
 # Query parameters that place a page in a list rather than choose what it lists.
 PLACE = ("cursor",)
 SORT_LABELS = {"decided": "Decided", "role": "Decided by", "consent": "Consent"}
