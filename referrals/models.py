@@ -170,6 +170,11 @@ class Referral(BaseModel):
         blank=True,
         related_name="referrals_responsible_for",
     )
+    # Waiting in the responsible panel's Channel inbox: progressed, with no case open before
+    # any panel and none ever held by the responsible panel. Kept by the services that
+    # progress, accept and transfer a referral, so the inbox reads only the waiting rows
+    # (panels.selectors.cases.channel_inbox) instead of every progressed referral's cases.
+    awaiting_panel = models.BooleanField(default=False, editable=False)
     # Who referred (concern narrative category).
     referrer_name = models.CharField(max_length=200, blank=True, default="")
     referrer_role = models.CharField(max_length=200, blank=True, default="")
@@ -231,6 +236,12 @@ class Referral(BaseModel):
             ),
             models.Index(
                 fields=["owning_agency", "screening_due_on", "id"], name="referral_owner_due"
+            ),
+            # The Channel inbox's waiting list, the longest waiting first.
+            models.Index(
+                fields=["responsible_agency", "status_changed_at", "id"],
+                condition=models.Q(awaiting_panel=True),
+                name="referral_awaiting_panel",
             ),
         ]
         constraints = [

@@ -14,7 +14,6 @@ from django.db.models import (
     BooleanField,
     CharField,
     Count,
-    Exists,
     ExpressionWrapper,
     OuterRef,
     Q,
@@ -43,7 +42,7 @@ from panels.rules.stages import PANEL_ROLES, StageEvent
 from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Membership
 from prevent_cases.policy import WHOLE_CASE, handles_case_content, sees_item
-from referrals.models import Referral, ReferralStatus, Subject
+from referrals.models import Referral, Subject
 from referrals.selectors import (
     VisibleReferral,
     referral_get_for_user,
@@ -93,17 +92,13 @@ def channel_inbox(*, membership: Membership | None) -> QuerySet[Referral]:
     Only the responsible panel's chair and coordinators have an inbox."""
     if not handles_case_content(membership) or membership.role not in PANEL_ROLES:
         return Referral.objects.none()
-    open_case = PanelCase.objects.filter(referral=OuterRef("pk")).exclude(stage__in=CLOSED_STAGES)
-    # A case this panel has already held (not adopted, exited) does not come back here: a
-    # post-exit review reopens it instead.
-    held_here = PanelCase.objects.filter(
-        referral=OuterRef("pk"), panel__agency_id=membership.agency_id
-    )
+    # The marker is kept by the services that progress, accept and transfer a referral: set
+    # while no case is open before any panel and none was ever held by the responsible
+    # panel (a case it held, not adopted or exited, does not come back here: a post-exit
+    # review reopens it instead). Its partial index serves this list in its order.
     return (
         referral_list_for_user(membership=membership)
-        .filter(status=ReferralStatus.PROGRESSED, responsible_agency_id=membership.agency_id)
-        .exclude(Exists(open_case))
-        .exclude(Exists(held_here))
+        .filter(awaiting_panel=True, responsible_agency_id=membership.agency_id)
         .order_by("status_changed_at", "id")
     )
 

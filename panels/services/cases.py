@@ -96,6 +96,10 @@ def panel_case_open(
         )
     if referral.status != ReferralStatus.PROGRESSED:
         raise TransitionNotAllowed("Only a referral progressed to Channel can be accepted.")
+    # Out of the inbox first: the update locks the referral's row, so of two coordinators
+    # accepting it at once the second waits here and then finds the first one's case.
+    Referral.objects.filter(pk=referral.pk).update(awaiting_panel=False)
+    referral.awaiting_panel = False
     if (
         PanelCase.objects.filter(referral=referral)
         .exclude(stage__in=(Stage.EXITED, Stage.NOT_ADOPTED))

@@ -28,7 +28,7 @@ from panels.services.cases import panel_case_move, support_access_end
 from prevent_cases.exceptions import AccessDenied, TransitionNotAllowed
 from prevent_cases.models import Area, Membership, User
 from prevent_cases.policy import WHOLE_CASE
-from referrals.models import ReferralResponsibility
+from referrals.models import Referral, ReferralResponsibility
 from referrals.rules.permissions import information_sources
 from referrals.selectors import direct_holdings
 from referrals.services.case import (
@@ -161,4 +161,10 @@ def panel_case_transfer(
     responsibility = referral_transfer(
         actor=actor, membership=membership, referral=referral, to_area=to_area, note=note
     )
+    # The receiving panel finds it in its Channel inbox, unless it held the case before
+    # (a case comes back to a panel that held it by a post-exit review, not the inbox).
+    referral.awaiting_panel = not PanelCase.objects.filter(
+        referral=referral, panel__agency_id=receiving.pk
+    ).exists()
+    Referral.objects.filter(pk=referral.pk).update(awaiting_panel=referral.awaiting_panel)
     return TransferResult(responsibility=responsibility, shared=shared, revoked=revoked)

@@ -113,7 +113,15 @@ REGISTRY: list[CaseModel] = [
             "screening_due_on",
             "status_changed_at",
         ),
-        internal=("id", "created_at", "updated_at", "subject", "created_by", "screened_by"),
+        internal=(
+            "id",
+            "created_at",
+            "updated_at",
+            "subject",
+            "created_by",
+            "screened_by",
+            "awaiting_panel",
+        ),
         source_field="owning_agency_id",
     ),
     CaseModel(

@@ -213,6 +213,8 @@ def referral_screen(
             "outcome_rationale": data.rationale.strip(),
             "screened_by": actor,
             "screened_at": timezone.now(),
+            # Progressed: it waits in the panel's Channel inbox until a case is opened.
+            "awaiting_panel": event == ScreeningEvent.PROGRESS,
         },
     )
     if data.outcome == ScreeningOutcome.CHANNEL:

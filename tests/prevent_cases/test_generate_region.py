@@ -18,6 +18,7 @@ from prevent_cases.demo.region.sizes import Sizes
 from prevent_cases.models import Agency, User
 from referrals.models import Referral, ReferralGrant, ReferralStatus
 from tests.bench.database import REGION_MARKS, NotABenchDatabase, bench_database_name
+from tests.panels.waiting_rule import marked_waiting, waiting_by_rule
 
 SCALE = 0.002  # 200 referrals, 30 panel cases, 80 interventions
 
@@ -61,6 +62,9 @@ def test_the_rows_have_the_shapes_the_services_write(region):
         if referral.status == ReferralStatus.PROGRESSED:
             assert referral.responsible_agency_id == referral.area.panel_agency_id
     assert not PanelCase.objects.exclude(referral__status=ReferralStatus.PROGRESSED).exists()
+    # The referrals no panel accepted, and only those, wait in their panel's inbox.
+    assert marked_waiting() == set(waiting_by_rule().values_list("pk", flat=True))
+    assert marked_waiting()
     # A delivering agency holds the intervention the panel gave it while delivery is open.
     open_work = Intervention.objects.filter(
         status__in=(

@@ -14,6 +14,7 @@ from prevent_cases.models import Agency, Area, Membership, User
 from prevent_cases.roles import Role
 from referrals.selectors import referral_list_for_user
 from referrals.services.case import grants_rebuild_recorded
+from tests.panels.waiting_rule import marked_waiting, waiting_by_rule
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +57,8 @@ def test_each_area_s_panel_has_cases_at_every_stage_and_exit_route():
         # Referrals still waiting for the coordinator to accept them.
         coordinator = User.objects.get(username=f"{panel.area.code}.coordinator")
         assert channel_inbox(membership=coordinator.membership).exists()
+    # The inbox's marker is where its rule puts it, transfers included.
+    assert marked_waiting() == set(waiting_by_rule().values_list("pk", flat=True))
     assert grants_rebuild_recorded(apply=False).added == 0
 
 

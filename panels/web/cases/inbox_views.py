@@ -3,11 +3,14 @@ cases still gathering information, and cases due at the panel's next meeting."""
 
 import datetime
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -19,7 +22,6 @@ from panels.selectors.cases import (
     NextMeeting,
     next_meeting_of,
     panel_with_next_meeting,
-    referrals_of,
 )
 from panels.selectors.dashboard import Section
 from panels.selectors.inbox import InboxItem, inbox_rows
@@ -28,7 +30,14 @@ from panels.web.refusal import refused
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.models import Membership, User
 from prevent_cases.web.http_errors import domain_errors_as_http
-from referrals.selectors import VisibleReferral, referral_get_for_user
+from referrals.models import Referral
+from referrals.selectors import (
+    VisibleReferral,
+    live_grants,
+    referral_get_for_user,
+    referral_list_for_user,
+)
+from referrals.services.grants import permissions_by_category
 from referrals.services.reads import referrals_read
 from referrals.web.presenters import person_name
 
@@ -45,12 +54,25 @@ class WaitingRow:
     shown: VisibleReferral
     name: str
     days_waiting: int
+    href: str
+    accept_href: str
 
 
 @dataclass(frozen=True)
 class CaseRow:
     panel_case: InboxItem
     name: str
+    href: str
+
+
+# A row's links differ only by its id: each is reversed once with this stand-in and the
+# row's id put in its place, not reversed again for every row.
+STAND_IN = uuid.UUID(int=0)
+
+
+def _link(name: str, argument: str) -> Callable[[uuid.UUID], str]:
+    pattern = reverse(name, kwargs={argument: STAND_IN})
+    return lambda pk: pattern.replace(str(STAND_IN), str(pk))
 
 
 @dataclass(frozen=True)
@@ -67,6 +89,46 @@ class Inbox:
 
 def _first(rows: list) -> Section:
     return Section(rows=rows[: inbox_lists.INBOX_LIMIT], more=len(rows) > inbox_lists.INBOX_LIMIT)
+
+
+def _named(membership: Membership, rows: list[InboxItem]) -> list[Referral]:
+    """The referrals the rows name, as the member's scoped list returns them, with only what
+    the page shows of each (reference, date, the person's name) and only the member's live
+    grants of what it shows: whether one category shows depends on its own grants alone
+    (prevent_cases.policy.sees_item), so what the page shows and its read records are those
+    all the grants would give, without building every grant a case has."""
+    ids = {row.referral_id for row in rows}
+    if not ids:
+        return []
+    by_category = permissions_by_category()
+    grants = live_grants().filter(
+        group_id=membership.agency.group_id,
+        permission_id__in=[by_category[category] for category in INBOX_CATEGORIES],
+    )
+    return list(
+        referral_list_for_user(membership=membership)
+        .filter(pk__in=ids)
+        .select_related(None)
+        .select_related("subject")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "grants",
+                queryset=grants.only(
+                    "id", "content_object_id", "permission_id", "source_agency_id", "scope"
+                ),
+                to_attr="live_grants_for_viewer",
+            )
+        )
+        .only(
+            "id",
+            "reference",
+            "status_changed_at",
+            "owning_agency_id",
+            "subject__given_names",
+            "subject__family_name",
+        )
+    )
 
 
 def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
@@ -91,7 +153,7 @@ def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
         for case in referrals_read(
             actor=actor,
             membership=membership,
-            referrals=referrals_of(membership=membership, rows=listed).values(),
+            referrals=_named(membership, listed),
             via="channel_inbox",
             displayed=INBOX_CATEGORIES,
         )
@@ -99,6 +161,13 @@ def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
 
     def name(referral_id: uuid.UUID) -> str:
         return person_name(shown[referral_id]) if referral_id in shown else ""
+
+    referral_href = _link("referrals:detail", "referral_id")
+    accept_href = _link("panels:inbox-accept", "referral_id")
+    case_href = _link("panels:case", "panel_case_id")
+
+    def case_row(row: InboxItem) -> CaseRow:
+        return CaseRow(row, name(row.referral_id), case_href(row.panel_case_id))
 
     return Inbox(
         panel=panel,
@@ -108,14 +177,16 @@ def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
                     shown=shown[row.referral_id],
                     name=name(row.referral_id),
                     days_waiting=(today - timezone.localdate(row.changed_at)).days,
+                    href=referral_href(row.referral_id),
+                    accept_href=accept_href(row.referral_id),
                 )
                 for row in lists["waiting"].rows
                 if row.referral_id in shown
             ],
             more=lists["waiting"].more,
         ),
-        gathering=lists["gathering"].shown_as(lambda row: CaseRow(row, name(row.referral_id))),
-        due=lists["due"].shown_as(lambda row: CaseRow(row, name(row.referral_id))),
+        gathering=lists["gathering"].shown_as(case_row),
+        due=lists["due"].shown_as(case_row),
         meeting=meeting,
         due_by=due_by,
     )

@@ -42,6 +42,7 @@ from prevent_cases.demo.region.meetings import RATIONALE, Meetings
 from prevent_cases.demo.region.referrals import PROGRESSED_OPENED, RegionReferral
 from prevent_cases.demo.region.tables import Table
 from prevent_cases.roles import Role
+from referrals.models import Referral
 from referrals.rules.intake import is_child_on
 
 # Where the panels' cases stand.
@@ -55,6 +56,8 @@ STAGE_SHARES = (
 )
 # The stages a case reaches only with a support plan, and so with interventions.
 PLANNED_STAGES = (Stage.SUPPORT_PLAN, Stage.REVIEW, Stage.EXITED)
+# Referrals taken out of the inbox per update (a bound list of ids each).
+ACCEPTED_BATCH = 5_000
 # Of exits: most with no further terrorism-related concern (shared/domain.md section 8); one
 # in ten stopped because consent was refused.
 EXIT_OUTCOMES = (
@@ -209,6 +212,7 @@ def build_panel_cases(
         cases.append(case)
     for table in tables.all():
         table.flush()
+    _accepted(cases)
     build.counts.update(tables.meetings.write())
     build.counts.update(
         panel_cases=tables.cases.count,
@@ -220,6 +224,17 @@ def build_panel_cases(
         post_exit_reviews=tables.reviews.count,
     )
     return cases
+
+
+def _accepted(cases: list[RegionCase]) -> None:
+    """The referrals the panels accepted leave their Channel inbox: every progressed
+    referral was written waiting (prevent_cases.demo.region.referrals), as the screening
+    service leaves it, and accepting one clears it, as panel_case_open does."""
+    ids = [case.referral.id for case in cases]
+    for start in range(0, len(ids), ACCEPTED_BATCH):
+        Referral.objects.filter(pk__in=ids[start : start + ACCEPTED_BATCH]).update(
+            awaiting_panel=False
+        )
 
 
 class _Case:

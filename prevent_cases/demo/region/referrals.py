@@ -163,7 +163,7 @@ def build_referrals(build, region: Region, *, total: int, panel_cases: int) -> l
             "referrer_organisation", "referrer_sector", "concern_summary", "concern_type_id",
             "person_aware", "send_needs", "mental_health", "neurodiversity", "deconfliction",
             "screening_notes", "outcome", "signposted_to", "outcome_rationale",
-            "screened_by_id", "screened_at",
+            "screened_by_id", "screened_at", "awaiting_panel",
         ),
     )  # fmt: skip
     transitions = Table(
@@ -277,7 +277,7 @@ def build_referrals(build, region: Region, *, total: int, panel_cases: int) -> l
             rng.choice((True, False, None)), rng.random() < 0.1, mental_health,
             rng.random() < 0.14, deconfliction, SCREENING_NOTES if screened_at else "",
             outcome, signposted, RATIONALES[outcome] if outcome else "", screened_by,
-            screened_at,
+            screened_at, status == ReferralStatus.PROGRESSED,
         )  # fmt: skip
         made.append(made_referral)
     for table in (subjects, referrals, transitions, responsibilities):
