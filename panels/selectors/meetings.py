@@ -191,6 +191,13 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     )
 
 
+# What the meeting page reads of each case and referral: the case's stage (and version,
+# for the decision form), who recorded it and whether it was exited; the referral's
+# reference, owner (the source of its own record) and area (the police presence check).
+OUTLINE_CASE_FIELDS = ("referral", "source_agency", "stage", "version", "exit_outcome")
+OUTLINE_REFERRAL_FIELDS = ("reference", "owning_agency", "area", "subject")
+
+
 def agenda_outline_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     """The meeting's agenda with what the meeting page shows: each case's sections by title
     only, so whether its panel record holds moves, an agreed assessment or a plan is
@@ -201,6 +208,16 @@ def agenda_outline_items(meeting: Meeting) -> QuerySet[AgendaItem]:
     return (
         AgendaItem.objects.filter(meeting=meeting)
         .select_related("panel_case", "referral", "referral__subject", "referral__area")
+        # The case, referral and person are read for the few fields the page shows or
+        # decides by (a referral and its person hold many more).
+        .only(
+            *(field.name for field in AgendaItem._meta.concrete_fields),
+            *(f"panel_case__{name}" for name in OUTLINE_CASE_FIELDS),
+            *(f"referral__{name}" for name in OUTLINE_REFERRAL_FIELDS),
+            "referral__subject__given_names",
+            "referral__subject__family_name",
+            "referral__area__name",
+        )
         .annotate(
             has_moves=Exists(StageMove.objects.filter(panel_case_id=case)),
             has_assessment=Exists(
