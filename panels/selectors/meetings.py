@@ -146,8 +146,9 @@ def present_agencies(attendance: Iterable[MeetingAttendance]) -> set[uuid.UUID]:
 
 
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The meeting's agenda with everything its page and papers show, in a fixed number of
-    queries whatever its length."""
+    """The meeting's agenda with everything its papers (and the API's agenda) show, in a
+    fixed number of queries whatever its length. The meeting page reads
+    agenda_outline_items instead."""
     return (
         AgendaItem.objects.filter(meeting=meeting)
         .select_related(
