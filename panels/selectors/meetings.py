@@ -11,8 +11,9 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, UUIDField, Value
 
 from audit.vocabulary import Category
 from panels.models import (
@@ -145,8 +146,9 @@ def present_agencies(attendance: Iterable[MeetingAttendance]) -> set[uuid.UUID]:
 
 
 def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
-    """The meeting's agenda with everything its page and papers show, in a fixed number of
-    queries whatever its length."""
+    """The meeting's agenda with everything its papers (and the API's agenda) show, in a
+    fixed number of queries whatever its length. The meeting page reads
+    agenda_outline_items instead."""
     return (
         AgendaItem.objects.filter(meeting=meeting)
         .select_related(
@@ -184,6 +186,58 @@ def agenda_items(meeting: Meeting) -> QuerySet[AgendaItem]:
                 "panel_case__plans",
                 queryset=SupportPlan.objects.order_by("-created_at", "-id"),
                 to_attr="support_plans",
+            ),
+        )
+        .order_by("position", "id")
+    )
+
+
+# What the meeting page reads of each case and referral: the case's stage (and version,
+# for the decision form), who recorded it and whether it was exited; the referral's
+# reference, owner (the source of its own record) and area (the police presence check).
+OUTLINE_CASE_FIELDS = ("referral", "source_agency", "stage", "version", "exit_outcome")
+OUTLINE_REFERRAL_FIELDS = ("reference", "owning_agency", "area", "subject")
+
+
+def agenda_outline_items(meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The meeting's agenda with what the meeting page shows: each case's sections by title
+    only, so whether its panel record holds moves, an agreed assessment or a plan is
+    annotated (has_moves, has_assessment, has_plan) instead of read, and contributions are
+    read for their category and source alone. Open actions are read in full: the page lists
+    them. A fixed number of queries whatever the agenda's length."""
+    case = OuterRef("panel_case_id")
+    return (
+        AgendaItem.objects.filter(meeting=meeting)
+        .select_related("panel_case", "referral", "referral__subject", "referral__area")
+        # The case, referral and person are read for the few fields the page shows or
+        # decides by (a referral and its person hold many more).
+        .only(
+            *(field.name for field in AgendaItem._meta.concrete_fields),
+            *(f"panel_case__{name}" for name in OUTLINE_CASE_FIELDS),
+            *(f"referral__{name}" for name in OUTLINE_REFERRAL_FIELDS),
+            "referral__subject__given_names",
+            "referral__subject__family_name",
+            "referral__area__name",
+        )
+        .annotate(
+            has_moves=Exists(StageMove.objects.filter(panel_case_id=case)),
+            has_assessment=Exists(
+                Assessment.objects.filter(panel_case_id=case, agreed_at__isnull=False)
+            ),
+            has_plan=Exists(SupportPlan.objects.filter(panel_case_id=case)),
+        )
+        .prefetch_related(
+            Prefetch(
+                "panel_case__actions",
+                queryset=PanelAction.objects.filter(done_at__isnull=True)
+                .select_related("owner_agency")
+                .order_by("due_on", "id"),
+            ),
+            Prefetch(
+                "panel_case__contributions",
+                queryset=Contribution.objects.only(
+                    "id", "panel_case_id", "category", "source_agency_id"
+                ).order_by("created_at", "id"),
             ),
         )
         .order_by("position", "id")
@@ -234,15 +288,40 @@ class AgendaCase:
         return all(
             sees_item(
                 self.membership,
-                agency_id=lens.agency_id,
+                agency_id=agency_id,
                 item=(category, source_id, scope),
-                grants=lens.grants.get(self.referral.pk, frozenset()),
+                grants=grants,
             )
-            for lens in self.lenses
+            for agency_id, grants in self._grants
+        )
+
+    @cached_property
+    def _grants(self) -> tuple[tuple[uuid.UUID, frozenset], ...]:
+        """Each lens's agency and its grants on this case, looked up once: sees() is asked
+        for every category of every source of every case on the agenda."""
+        referral_id = self.item.referral_id
+        return tuple(
+            (lens.agency_id, lens.grants.get(referral_id, frozenset())) for lens in self.lenses
         )
 
     def sees_panel(self, category: str = Category.PANEL) -> bool:
         return self.sees(category, self.panel_case.source_agency_id)
+
+    @cached_property
+    def visible(self) -> frozenset[tuple[str, uuid.UUID]]:
+        """Every (category, source) of the case's items that may be shown, over every
+        source the case may hold: its owner, the panel, contributors and the grants'.
+        Read once per case: the agenda's filter, its sections and its read event ask."""
+        sources = {self.referral.owning_agency_id, self.panel_case.source_agency_id}
+        sources |= {c.source_agency_id for c in self.panel_case.contributions.all()}
+        for lens in self.lenses:
+            sources |= {source for _, source, _ in lens.grants.get(self.referral.pk, ())}
+        return frozenset(
+            (category, source)
+            for category in ALL_CATEGORIES
+            for source in sources
+            if self.sees(category, source)
+        )
 
     @property
     def shown(self) -> VisibleReferral:
@@ -250,17 +329,13 @@ class AgendaCase:
         owner = self.referral.owning_agency_id
         return VisibleReferral(
             referral=self.referral,
-            categories=frozenset(c for c in ALL_CATEGORIES if self.sees(c, owner)),
+            categories=frozenset(c for c, source in self.visible if source == owner),
             grants=self.lenses[0].grants.get(self.referral.pk, frozenset()),
         )
 
     def sees_anything(self) -> bool:
         """Whether any item of the case may be shown at all: otherwise it is left out."""
-        sources = {self.referral.owning_agency_id, self.panel_case.source_agency_id}
-        sources |= {c.source_agency_id for c in self.panel_case.contributions.all()}
-        for lens in self.lenses:
-            sources |= {source for _, source, _ in lens.grants.get(self.referral.pk, ())}
-        return any(self.sees(category, source) for category in ALL_CATEGORIES for source in sources)
+        return bool(self.visible)
 
 
 @dataclass(frozen=True)
@@ -277,20 +352,46 @@ class Agenda:
     attendance: list[MeetingAttendance]
 
 
+def decision_problems(
+    items: Iterable[AgendaItem],
+    *,
+    attendance: list[MeetingAttendance],
+    forces: dict[uuid.UUID, set[uuid.UUID]],
+) -> dict[uuid.UUID, str]:
+    """Per agenda item id, why the panel may not decide on it now (or ""): the police force
+    of the person's area (of `forces`, by area id) was not recorded present."""
+    present = present_agencies(attendance)
+    return {
+        item.pk: police_presence_problem(
+            area_name=item.referral.area.name,
+            area_forces=forces.get(item.referral.area_id, set()),
+            present=present,
+        )
+        for item in items
+    }
+
+
 def meeting_agenda_for_user(
-    *, membership: Membership, meeting: Meeting, for_agency: Agency | None = None
+    *,
+    membership: Membership,
+    meeting: Meeting,
+    for_agency: Agency | None = None,
+    outline: bool = False,
 ) -> Agenda:
     """The agenda as the member may see it. The panel's chair and coordinators see every
     case (each item minimised by their own grants); members see only the cases shared with
     their agency, and only once the chair has confirmed the papers. `for_agency` narrows
-    what is shown to what that agency may also see (papers made for it)."""
+    what is shown to what that agency may also see (papers made for it). `outline` reads
+    only what the meeting page shows (agenda_outline_items), not the papers' content, and
+    leaves `problems` empty: the page asks decision_problems itself, with the forces it
+    reads with the panel's seats, and only while the meeting is open."""
     runs = runs_meeting(membership, meeting)
     papers_open = runs or meeting.papers_confirmed_at is not None
     # Read once: the page lists it, and the police presence check below needs it.
     attendance = attendance_of(meeting)
     if not papers_open:
         return Agenda(meeting, [], runs, papers_open, {}, attendance)
-    items = list(agenda_items(meeting))
+    items = list(agenda_outline_items(meeting) if outline else agenda_items(meeting))
     referral_ids = [item.referral_id for item in items]
     lenses = [
         Lens(
@@ -305,17 +406,9 @@ def meeting_agenda_for_user(
     cases = [AgendaCase(item, membership, tuple(lenses)) for item in items]
     cases = [case for case in cases if case.sees_anything()]
     problems: dict[uuid.UUID, str] = {}
-    if runs:
+    if runs and not outline:
         forces = area_forces(item.referral.area_id for item in items)
-        present = present_agencies(attendance)
-        problems = {
-            item.pk: police_presence_problem(
-                area_name=item.referral.area.name,
-                area_forces=forces.get(item.referral.area_id, set()),
-                present=present,
-            )
-            for item in items
-        }
+        problems = decision_problems(items, attendance=attendance, forces=forces)
     return Agenda(meeting, cases, runs, papers_open, problems, attendance)
 
 
@@ -443,13 +536,52 @@ def latest_consents(panel_case_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, str]
     return latest
 
 
-def standing_member_ids(meeting: Meeting) -> set[uuid.UUID]:
-    """The panel's own agency and its standing members."""
-    return {meeting.panel.agency_id} | set(
-        Panel.members.through.objects.filter(panel_id=meeting.panel_id).values_list(
-            "agency_id", flat=True
-        )
+@dataclass(frozen=True)
+class PanelSeats:
+    """Who sits on a meeting's panel, for its page: every agency (as panel_agencies lists
+    them), those that sit for every case (the panel's own agency and its standing
+    members), those added for each case on the agenda (by panel case id), and the active
+    police forces of the agenda's areas (by area id), for police_presence_problem."""
+
+    agencies: list[Agency]
+    standing: frozenset[uuid.UUID]
+    added: dict[uuid.UUID, set[uuid.UUID]]
+    forces: dict[uuid.UUID, set[uuid.UUID]]
+
+    def for_case(self, panel_case_id: uuid.UUID) -> list[Agency]:
+        sitting = self.standing | self.added.get(panel_case_id, set())
+        return [agency for agency in self.agencies if agency.pk in sitting]
+
+
+def panel_seats(meeting: Meeting, *, area_ids: Iterable[uuid.UUID]) -> PanelSeats:
+    """PanelSeats in one query whatever the agenda's length: the standing members and the
+    areas' forces, and (one row per case) the agencies added for cases on the agenda."""
+    standing = Q(pk=meeting.panel.agency_id) | Exists(
+        Panel.members.through.objects.filter(panel_id=meeting.panel_id, agency_id=OuterRef("pk"))
     )
+    force = Q(kind=AgencyKind.POLICE, is_active=True, area_id__in=set(area_ids))
+    sitting = Agency.objects.filter(standing | force).annotate(
+        for_case=Value(None, output_field=UUIDField()), standing=standing, force=force
+    )
+    added_for_a_case = Agency.objects.filter(
+        panel_cases_joined__agenda_items__meeting=meeting
+    ).annotate(for_case=F("panel_cases_joined"), standing=Value(False), force=Value(False))
+    # Each part unordered, as a compound statement requires; the whole by name.
+    rows = sitting.order_by().union(added_for_a_case.order_by(), all=True).order_by("name", "id")
+    agencies: dict[uuid.UUID, Agency] = {}
+    standing_ids: set[uuid.UUID] = set()
+    added: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    forces: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for agency in rows:
+        if agency.force:
+            forces[agency.area_id].add(agency.pk)
+        if agency.standing:
+            standing_ids.add(agency.pk)
+        if agency.for_case is not None:
+            added[agency.for_case].add(agency.pk)
+        if agency.standing or agency.for_case is not None:
+            agencies.setdefault(agency.pk, agency)
+    return PanelSeats(list(agencies.values()), frozenset(standing_ids), dict(added), dict(forces))
 
 
 def case_agenda_items(panel_case: PanelCase) -> QuerySet[AgendaItem]:

@@ -34,7 +34,6 @@ from panels.selectors.meetings import (
 from panels.services.meetings import MEETING_TYPE
 from prevent_cases.exceptions import AccessDenied, ConflictError
 from prevent_cases.models import Agency, Membership, User
-from referrals.selectors import ALL_CATEGORIES
 from referrals.services.case import referral_share
 from referrals.services.grants import CASE_TYPE
 
@@ -122,23 +121,19 @@ def papers_confirm(
 
 def agenda_case_shown(case: AgendaCase) -> CaseShown:
     """Which categories of whose information may be shown of one agenda case."""
-    sources = {case.referral.owning_agency_id, case.panel_case.source_agency_id}
-    sources |= {row.source_agency_id for row in case.panel_case.contributions.all()}
-    for lens in case.lenses:
-        sources |= {source for _, source, _ in lens.grants.get(case.referral.pk, ())}
-    shown = {(c, s) for c in ALL_CATEGORIES for s in sources if case.sees(c, s)}
     return CaseShown(
         case_id=case.referral.pk,
-        categories=frozenset(c for c, _ in shown),
-        sources=frozenset(s for _, s in shown),
+        categories=frozenset(c for c, _ in case.visible),
+        sources=frozenset(s for _, s in case.visible),
     )
 
 
 def meeting_agenda_read(
-    *, actor: User, membership: Membership, meeting: Meeting, via: str
+    *, actor: User, membership: Membership, meeting: Meeting, via: str, outline: bool = False
 ) -> Agenda:
-    """The meeting's agenda as the member may see it, recorded as one read of its cases."""
-    agenda = meeting_agenda_for_user(membership=membership, meeting=meeting)
+    """The meeting's agenda as the member may see it, recorded as one read of its cases.
+    `outline` for the meeting page, which lists each case's sections by title only."""
+    agenda = meeting_agenda_for_user(membership=membership, meeting=meeting, outline=outline)
     cases_listed_recorded(
         actor=actor,
         membership=membership,

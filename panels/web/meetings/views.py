@@ -18,12 +18,13 @@ from panels.selectors.meetings import (
     actions_for_agency,
     agency_users,
     attendance_of,
+    decision_problems,
     item_for_update,
     meeting_get_for_user,
     meetings_for_user,
     panel_agencies,
+    panel_seats,
     papers_proposal,
-    standing_member_ids,
 )
 from panels.services.meetings import (
     agenda_build,
@@ -43,7 +44,7 @@ from panels.web.meetings.forms import (
     MeetingScheduleForm,
     PapersConfirmForm,
 )
-from panels.web.meetings.presenters import decision_rows, open_actions, paper_case
+from panels.web.meetings.presenters import case_outline, decision_rows, open_actions
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.policy import handles_case_content
 from prevent_cases.web.form_errors import add_service_errors
@@ -111,20 +112,23 @@ def _meeting_page(
     membership = request.membership
     bound = bound or {}
     agenda = meeting_agenda_read(
-        actor=request.user, membership=membership, meeting=meeting, via="meeting"
+        actor=request.user, membership=membership, meeting=meeting, via="meeting", outline=True
     )
     runs = agenda.runs_meeting and meeting.closed_at is None
-    agencies = panel_agencies(meeting) if runs else []
-    standing = standing_member_ids(meeting) if runs else set()
+    items = [case.item for case in agenda.cases]
+    seats = (
+        panel_seats(meeting, area_ids={item.referral.area_id for item in items}) if runs else None
+    )
+    problems = (
+        decision_problems(items, attendance=agenda.attendance, forces=seats.forces) if runs else {}
+    )
     rows = []
     for case in agenda.cases:
         item = case.item
-        added = {agency.pk for agency in item.panel_case.added_members.all()}
-        on_panel = [agency for agency in agencies if agency.pk in standing | added]
         rows.append(
             {
                 "case": case,
-                "paper": paper_case(case),
+                "paper": case_outline(case),
                 "case_url": _case_page(item.panel_case_id),
                 "interventions_url": reverse(
                     "panels:case-interventions", kwargs={"case_id": item.panel_case_id}
@@ -133,11 +137,15 @@ def _meeting_page(
                 else "",
                 "decided": decision_rows(case),
                 "actions": open_actions(case),
-                "problem": agenda.problems.get(item.pk, ""),
+                "problem": problems.get(item.pk, ""),
                 "decision_form": bound.get(("decision", item.pk))
                 or (DecisionForm(item=item) if runs and item.decided_at is None else None),
                 "action_form": bound.get(("action", item.pk))
-                or (ActionForm(item=item, agencies=on_panel) if runs else None),
+                or (
+                    ActionForm(item=item, agencies=seats.for_case(item.panel_case_id))
+                    if runs
+                    else None
+                ),
             }
         )
     failed = next(iter(bound.values()), None)
