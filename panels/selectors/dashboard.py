@@ -326,6 +326,7 @@ ORDER = {
 def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) -> list[QuerySet]:
     """Every section but the open cases, as parts of one union: the first SECTION_LIMIT + 1
     rows of each (to know whether it has more)."""
+    without_consent = cases_without_consent(panel=panel)
     return [
         union_part(
             _first(overdue_reviews(panel=panel, today=today), PanelCase),
@@ -353,9 +354,8 @@ def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) 
             **_case_columns(""),
         ),
         union_part(
-            cases_without_consent(panel=panel).filter(
-                pk__in=cases_without_consent(panel=panel).values("pk")[: SECTION_LIMIT + 1]
-            ),
+            # Its first rows by id like the others', keeping the latest consent annotated.
+            without_consent.filter(pk__in=without_consent.values("pk")[: SECTION_LIMIT + 1]),
             "without_consent",
             columns=COLUMNS,
             item_id=F("pk"),
