@@ -5,7 +5,9 @@ goal and any concern) and the panel's consideration of a concern.
 What the delivering agency records is its own information in the intervention's scope
 (category support): the panel sees it through the sharing decision the agency made when it
 accepted. Every row here is written once and never changed: a mistake in a progress entry
-is put right by a new entry that names the one it corrects.
+is put right by a new entry that names the one it corrects. The one exception is a progress
+entry's `concern_open`, a marker the delivery services keep so the chair's dashboard finds
+the few open concerns without asking every concern whether it was corrected or considered.
 """
 
 from django.conf import settings
@@ -80,6 +82,10 @@ class ProgressEntry(InterventionScoped):
     duration_minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     notes = models.TextField(blank=True, default="")
     concern = models.BooleanField(default=False)
+    # A concern still open: raised, no later entry corrects it and the panel has not yet
+    # recorded that it considered it. Set when the concern is recorded and cleared, in the
+    # same transaction, by the correction or the review that closes it.
+    concern_open = models.BooleanField(default=False)
     corrects = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction"
     )
@@ -94,20 +100,12 @@ class ProgressEntry(InterventionScoped):
         indexes = [
             models.Index(fields=["intervention", "occurred_on"], name="progress_by_date"),
             models.Index(fields=["intervention", "made_version"], name="progress_by_version"),
-            # The chair's open concerns, oldest first: concerns are a few among the entries,
-            # so the dashboard reads them from here rather than from every entry of the
-            # panel's interventions.
+            # The chair's open concerns, oldest first: a handful among the entries, so the
+            # dashboard reads them all from here and reaches each one's case from it.
             models.Index(
                 fields=["occurred_on", "created_at", "id"],
-                condition=models.Q(concern=True),
-                name="progress_concerns",
-            ),
-            # The concerns of given interventions: the dashboard reaches a panel's open
-            # concerns from its cases' interventions, one probe of this small index each.
-            models.Index(
-                fields=["intervention"],
-                condition=models.Q(concern=True),
-                name="progress_concerns_by_work",
+                condition=models.Q(concern_open=True),
+                name="progress_open_concerns",
             ),
         ]
         constraints = [
@@ -117,6 +115,11 @@ class ProgressEntry(InterventionScoped):
             # A concern is never raised without saying what it is.
             models.CheckConstraint(
                 condition=Q(concern=False) | ~Q(notes=""), name="progress_concern_has_notes"
+            ),
+            # Only a concern is ever open.
+            models.CheckConstraint(
+                condition=Q(concern_open=False) | Q(concern=True),
+                name="progress_open_only_if_concern",
             ),
         ]
 

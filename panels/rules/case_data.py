@@ -299,6 +299,9 @@ PANEL_REGISTRY: tuple[CaseModel, ...] = (
             "source_agency",
             "made_version",
             "recorded_by",
+            # The dashboard's marker of a concern still open: read by no page, only to find
+            # the open concerns (whose correction and review are the record).
+            "concern_open",
         ),
         source_field="source_agency_id",
         scope_field="scope",

@@ -30,9 +30,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from audit.keyset import KeysetPage, Ordering, keyset_page
+from audit.vocabulary import Category
 from panels.models import (
     CLOSED_STAGES,
-    ConcernReview,
     Consent,
     InformationRequest,
     Intervention,
@@ -51,10 +51,13 @@ from panels.models.vocabulary import (
 )
 from panels.rules.stages import PANEL_ROLES
 from panels.selectors.cases import NextMeeting, next_meeting_of, panels_with_next_meeting
+from panels.selectors.delivery import InterventionScope
 from panels.selectors.union_parts import rows_by_section, union_part
 from prevent_cases.exceptions import AccessDenied
 from prevent_cases.models import Membership
-from prevent_cases.policy import handles_case_content
+from prevent_cases.policy import WHOLE_CASE, handles_case_content
+from referrals.selectors import live_grants
+from referrals.services.grants import permissions_by_category
 
 # Open cases listed per page, longest in their stage first.
 OPEN_CASES_PAGE_SIZE = 25
@@ -196,20 +199,33 @@ def interventions_without_contact(
     )
 
 
+def _holds_record(panel: Panel) -> Q:
+    """Whether the panel holds the record a progress entry is part of: the panel's agency
+    made it, or a live decision of the delivering agency's gave the panel its support
+    information for the intervention's scope or the whole case. Asked of the grants on
+    each entry's own case, as interventions_delivered_by asks them."""
+    grants = live_grants().filter(
+        group_id=panel.agency.group_id,
+        permission_id=permissions_by_category()[Category.SUPPORT],
+        content_object_id=OuterRef("intervention__panel_case__referral_id"),
+        source_agency_id=OuterRef("source_agency_id"),
+    )
+    return (
+        Q(source_agency_id=panel.agency_id)
+        | Exists(grants.filter(scope=InterventionScope(OuterRef("intervention_id"))))
+        | Exists(grants.filter(scope=WHOLE_CASE))
+    )
+
+
 def open_concerns(*, panel: Panel) -> QuerySet[ProgressEntry]:
     """Concerns raised on the panel's cases that no later entry corrects and the panel has
-    not yet recorded as considered, the oldest first. Every one is read (open concerns are
-    few: each is the panel's work until considered, from a partial index of concerns):
-    which of them the panel holds the delivering agency's record of is settled afterwards,
-    from the grants read with the cases (DashboardRows.concerns_held)."""
-    # Both "not corrected" and "not considered" are spelled as NOT EXISTS, which PostgreSQL
-    # may join in any order: it starts from the partial index of concerns and reaches the
-    # panel's cases from the few still open, instead of reading every entry of every
-    # intervention of the panel to find them.
+    not yet recorded as considered, the oldest first, where the panel holds the delivering
+    agency's record they are part of. Read from the partial index of open concerns (the
+    delivery services keep `concern_open`): a handful in a region, each reaching its case
+    and grants from there."""
     return (
-        ProgressEntry.objects.filter(_own(panel, "intervention__panel_case__"), concern=True)
-        .exclude(Exists(ProgressEntry.objects.filter(corrects_id=OuterRef("pk"))))
-        .exclude(Exists(ConcernReview.objects.filter(entry_id=OuterRef("pk"))))
+        ProgressEntry.objects.filter(_own(panel, "intervention__panel_case__"), concern_open=True)
+        .filter(_holds_record(panel))
         .order_by("occurred_on", "created_at", "id")
     )
 
@@ -309,7 +325,8 @@ ORDER = {
 
 def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) -> list[QuerySet]:
     """Every section but the open cases, as parts of one union: the first SECTION_LIMIT + 1
-    rows of each (to know whether it has more), and every open concern."""
+    rows of each (to know whether it has more)."""
+    without_consent = cases_without_consent(panel=panel)
     return [
         union_part(
             _first(overdue_reviews(panel=panel, today=today), PanelCase),
@@ -337,9 +354,8 @@ def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) 
             **_case_columns(""),
         ),
         union_part(
-            cases_without_consent(panel=panel).filter(
-                pk__in=cases_without_consent(panel=panel).values("pk")[: SECTION_LIMIT + 1]
-            ),
+            # Its first rows by id like the others', keeping the latest consent annotated.
+            without_consent.filter(pk__in=without_consent.values("pk")[: SECTION_LIMIT + 1]),
             "without_consent",
             columns=COLUMNS,
             item_id=F("pk"),
@@ -385,7 +401,7 @@ def _section_parts(*, panel: Panel, today: datetime.date, no_contact_days: int) 
             **_case_columns(),
         ),
         union_part(
-            open_concerns(panel=panel),
+            _first(open_concerns(panel=panel), ProgressEntry),
             "open_concerns",
             columns=COLUMNS,
             item_id=F("pk"),
@@ -436,17 +452,21 @@ class _OpenCasesWithSections:
 
 def _read_sections(
     *, panel: Panel, today: datetime.date, no_contact_days: int, cursor: str | None
-) -> tuple[KeysetPage, dict[str, list[DashboardItem]]]:
+) -> tuple[KeysetPage, dict[str, "Section"]]:
     """A page of the panel's open cases, the longest in their stage first, after (or
-    before) `cursor`, and every other section's rows in its own order, in one query.
+    before) `cursor`, and every other section's first rows in its own order, in one query.
     Nothing counts the open cases (the counts by stage are the summary)."""
-    sections: dict[str, list[DashboardItem]] = {}
+    rows: dict[str, list[DashboardItem]] = {}
     cases = _OpenCasesWithSections(
         _open_cases(panel),
         _section_parts(panel=panel, today=today, no_contact_days=no_contact_days),
-        sections,
+        rows,
     )
     page = keyset_page(cases, ordering=OPEN_CASES_ORDER, cursor=cursor, size=OPEN_CASES_PAGE_SIZE)
+    sections = {
+        name: Section(rows=items[:SECTION_LIMIT], more=len(items) > SECTION_LIMIT)
+        for name, items in rows.items()
+    }
     return page, sections
 
 
@@ -464,9 +484,8 @@ class Section:
 
 @dataclass(frozen=True)
 class PanelDashboard:
-    """Everything on the chair's dashboard, read in a fixed number of queries. The
-    sections' rows are every candidate: open concerns are cut to those the panel holds,
-    and every section to its first rows, once the grants on their cases are known."""
+    """Everything on the chair's dashboard, read in a fixed number of queries: a page of
+    open cases and the first rows of every other section."""
 
     panel: Panel
     today: datetime.date
@@ -474,11 +493,12 @@ class PanelDashboard:
     open_cases: KeysetPage
     next_meeting: NextMeeting | None
     no_contact_days: int
-    sections: dict[str, list[DashboardItem]]
+    sections: dict[str, Section]
 
     def referral_ids(self) -> set[uuid.UUID]:
-        """Every referral a row of the dashboard may name."""
-        rows = [*self.open_cases.rows, *(row for rows in self.sections.values() for row in rows)]
+        """Every referral a row the page shows names."""
+        sections = self.sections.values()
+        rows = [*self.open_cases.rows, *(row for section in sections for row in section.rows)]
         return {row.referral_id for row in rows}
 
 

@@ -6,12 +6,11 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from audit.vocabulary import Category
-from panels.models.support import intervention_scope
 from panels.selectors.dashboard import (
-    SECTION_LIMIT,
     DashboardItem,
     PanelDashboard,
     Section,
@@ -19,7 +18,8 @@ from panels.selectors.dashboard import (
 )
 from prevent_cases.models import Membership, User
 from prevent_cases.policy import WHOLE_CASE
-from referrals.selectors import VisibleReferral, referral_list_for_user, visible
+from referrals.selectors import VisibleReferral, live_grants, referral_list_for_user
+from referrals.services.grants import permissions_by_category
 from referrals.services.reads import referrals_read
 
 # The dashboard names the person a case is about, where identity is held, and shows
@@ -44,24 +44,6 @@ class DashboardRow:
     @property
     def panel_case_id(self) -> uuid.UUID:
         return self.item.panel_case_id
-
-
-def _held(item: DashboardItem, shown: dict[uuid.UUID, VisibleReferral]) -> bool:
-    """Whether the panel holds the delivering agency's record a concern is part of: for
-    the intervention's scope (the agency's decision when it accepted) or the whole case."""
-    case = shown.get(item.referral_id)
-    if case is None:
-        return False
-    scope = intervention_scope(item.intervention_id)
-    return (Category.SUPPORT, item.agency_id, WHOLE_CASE) in case.grants or (
-        Category.SUPPORT,
-        item.agency_id,
-        scope,
-    ) in case.grants
-
-
-def _cut(rows: list[DashboardItem]) -> Section:
-    return Section(rows=rows[:SECTION_LIMIT], more=len(rows) > SECTION_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -150,33 +132,39 @@ def panel_dashboard_read(
         no_contact_days=settings.INTERVENTION_NO_CONTACT_DAYS,
         cursor=cursor,
     )
-    # Every case a row may name, with the viewer's live grants on each: who the person is
-    # where identity is held, and which concerns' records the panel holds. Only what the
-    # names need is read of each referral.
+    # The cases the page names, each with the viewer's live grants of the person's identity
+    # (the record's, of the whole case): all a name needs, where the other grants would be
+    # several rows a case. Only what the names need is read of each referral.
+    identity = live_grants().filter(
+        group_id=membership.agency.group_id,
+        permission_id=permissions_by_category()[Category.IDENTITY],
+        scope=WHOLE_CASE,
+    )
     referrals = (
         referral_list_for_user(membership=membership)
         .filter(pk__in=dashboard.referral_ids())
         .select_related(None)
         .select_related("subject")
         .only("id", "owning_agency_id", "subject__given_names", "subject__family_name")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "grants",
+                queryset=identity.only(
+                    "id", "content_object_id", "permission_id", "source_agency_id", "scope"
+                ),
+                to_attr="live_grants_for_viewer",
+            )
+        )
     )
-    candidates = list(referrals)
-    held = {referral.pk: visible(referral, membership=membership) for referral in candidates}
-    sections = dict(dashboard.sections)
-    sections["open_concerns"] = [row for row in sections["open_concerns"] if _held(row, held)]
-    cut = {name: _cut(rows) for name, rows in sections.items()}
-    listed = {
-        item.referral_id
-        for item in [*dashboard.open_cases.rows, *(row for s in cut.values() for row in s.rows)]
-    }
     shown = {
         case.referral.pk: case
         for case in referrals_read(
             actor=actor,
             membership=membership,
-            referrals=[referral for referral in candidates if referral.pk in listed],
+            referrals=referrals,
             via="panel_dashboard",
             displayed=DASHBOARD_CATEGORIES,
         )
     }
-    return DashboardRead(dashboard=dashboard, sections=cut, shown=shown)
+    return DashboardRead(dashboard=dashboard, sections=dashboard.sections, shown=shown)

@@ -242,12 +242,16 @@ def progress_record(
                 duration_minutes=data.duration_minutes,
                 notes=data.notes.strip(),
                 concern=data.concern,
+                concern_open=data.concern,
                 corrects=corrects,
                 made_version=made_version,
                 recorded_by=actor,
             )
     except IntegrityError as error:
         raise ConflictError("That entry has already been corrected.") from error
+    if corrects is not None:
+        # A corrected concern is no longer open (the correction raises its own if it must).
+        ProgressEntry.objects.filter(pk=corrects.pk, concern_open=True).update(concern_open=False)
     GoalProgress.objects.bulk_create(
         GoalProgress(entry=entry, goal_id=goal_id, rating=rating)
         for goal_id, rating in sorted(data.ratings.items())
@@ -309,6 +313,9 @@ def concern_review_record(
         raise ConflictError(
             "Someone has already recorded that this concern was considered."
         ) from error
+    # Considered, the concern is no longer open: whichever of this and a correction commits
+    # last finds it open or closed and leaves it closed.
+    ProgressEntry.objects.filter(pk=entry.pk, concern_open=True).update(concern_open=False)
     append_event(
         event_type=EventType.CONCERN_REVIEWED,
         actor=actor.pk,

@@ -9,7 +9,7 @@ from django.db import connection
 from audit.models import SharingDecision
 from panels.models import InterventionStatusChange, ProgressEntry
 from panels.models.vocabulary import DeliveryEvent, InterventionStatus
-from panels.services.delivery import InterventionChanged
+from panels.services.delivery import InterventionChanged, concern_review_record
 from prevent_cases.models import Agency, User
 from tests.panels.delivery_steps import answer, assigned, fresh_intervention, record, session
 from tests.support.concurrency import race
@@ -83,3 +83,37 @@ def test_accepting_and_declining_at_once_leave_one_answer_and_one_decision(demo_
             ).count()
             == 1
         )
+
+
+def _correct(work, concern):
+    return lambda: record(
+        _person("northby.provider"),
+        work,
+        session(notes="Not a concern after all: he meant a sports club."),
+        corrects=concern,
+    )
+
+
+def _review(concern):
+    def run():
+        chair = _person("northby.chair")
+        entry = ProgressEntry.objects.select_related("intervention__panel_case").get(pk=concern.pk)
+        return concern_review_record(
+            actor=chair, membership=chair.membership, entry=entry, note="Police to visit him."
+        )
+
+    return run
+
+
+def test_a_correction_and_a_review_at_once_both_leave_the_concern_closed(demo_people):
+    for _ in range(TRIALS):
+        work = _case()
+        provider = _person("northby.provider")
+        answer(provider, work)
+        concern = record(provider, work, session(concern=True, notes="A new contact online."))
+        assert ProgressEntry.objects.get(pk=concern.pk).concern_open
+
+        outcomes = race(_correct(work, concern), _review(concern))
+
+        assert not any(isinstance(outcome, Exception) for outcome in outcomes), outcomes
+        assert not ProgressEntry.objects.filter(intervention=work, concern_open=True).exists()

@@ -315,6 +315,102 @@ def test_a_concern_is_not_counted_once_the_panel_no_longer_holds_the_providers_r
     assert CONCERN not in client.get(page_url(work)).content.decode()
 
 
+def _panel_grants(people, work, source):
+    """What `source`'s decisions give the panel of the case `work` is on."""
+    return ReferralGrant.objects.filter(
+        content_object_id=work.referral_id,
+        source_agency=source,
+        group_id=people["chair"].membership.agency.group_id,
+    )
+
+
+def _both_raise_concerns(people):
+    """The provider and probation each deliver one intervention on the same case and
+    raise a concern; returns ((provider's work, concern), (probation's work, concern))."""
+    provider_work, probation_work = assigned(
+        people["officer"], people["chair"], people["provider_agency"], people["probation_agency"]
+    )
+    raised = []
+    for who, work in (("provider", provider_work), ("probation", probation_work)):
+        answer(people[who], work)
+        raised.append((work, record(people[who], work, session(concern=True, notes=CONCERN))))
+    return raised
+
+
+def test_a_concern_is_listed_from_an_agency_that_shares_its_record_and_not_from_one_that_does_not(
+    people, sign_in
+):
+    (_, shared), (probation_work, withheld) = _both_raise_concerns(people)
+    client = sign_in("northby.chair")
+    assert {row.item.item_id for row in _dashboard(client).open_concerns} == {
+        shared.pk,
+        withheld.pk,
+    }
+
+    # Probation's decision to report to the panel has ended; the provider's is live.
+    _panel_grants(people, probation_work, people["probation_agency"]).update(
+        expires_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+
+    (row,) = _dashboard(client).open_concerns
+    assert row.item.item_id == shared.pk
+    assert row.item.agency_name == "Northby Mentoring Partnership"
+
+
+def test_a_concern_counts_under_the_whole_case_and_not_under_another_interventions_scope(
+    people, sign_in
+):
+    (provider_work, concern), (probation_work, _) = _both_raise_concerns(people)
+    client = sign_in("northby.chair")
+    probation = _panel_grants(people, probation_work, people["probation_agency"])
+    probation.update(expires_at=timezone.now() - datetime.timedelta(minutes=1))
+    grants = _panel_grants(people, provider_work, people["provider_agency"])
+
+    # The provider's record of the whole case, not only of its intervention.
+    grants.update(scope="")
+    assert [row.item.item_id for row in _dashboard(client).open_concerns] == [concern.pk]
+
+    # The provider's record of another intervention only (probation's).
+    grants.update(scope=probation_work.scope)
+    assert _dashboard(client).open_concerns == []
+
+
+def test_a_review_and_a_correction_close_the_concern_they_are_about(people, sign_in):
+    work, concern = delivering(people)
+    client = sign_in("northby.chair")
+    # A correction that raises a concern of its own: that one is open, the first is not.
+    again = record(
+        people["provider"], work, session(concern=True, notes=CONCERN + " Twice."), corrects=concern
+    )
+    assert [row.item.item_id for row in _dashboard(client).open_concerns] == [again.pk]
+    concern.refresh_from_db()
+    assert not concern.concern_open
+
+    client.post(review_url(work, again), {f"concern-{again.pk}-note": "Police to visit."})
+
+    again.refresh_from_db()
+    assert not again.concern_open
+    assert _dashboard(client).open_concerns == []
+
+
+def test_the_open_concerns_show_their_first_rows_and_say_there_are_more(
+    people, sign_in, monkeypatch, django_assert_max_num_queries
+):
+    monkeypatch.setattr("panels.selectors.dashboard.SECTION_LIMIT", 2)
+    work, first = delivering(people)
+    later = [
+        record(people["provider"], work, session(concern=True, notes=CONCERN)) for _ in range(2)
+    ]
+    client = sign_in("northby.chair")
+    client.get(DASHBOARD)
+    with django_assert_max_num_queries(12):
+        response = client.get(DASHBOARD)
+    read = response.context["read"]
+    assert [row.item.item_id for row in read.open_concerns] == [first.pk, later[0].pk]
+    assert read.sections["open_concerns"].more
+    assert "More are waiting" in response.content.decode()
+
+
 # --- Assigning: how often the person should be seen -----------------------------------
 
 

@@ -81,6 +81,12 @@ def test_the_rows_have_the_shapes_the_services_write(region):
             permission__codename="see_support",
             scope=intervention_scope(work.pk),
         ).exists()
+    # A concern is marked open, as the delivery services mark it, until it is considered.
+    marked = ProgressEntry.objects.filter(concern_open=True).values_list("pk", flat=True)
+    unanswered = ProgressEntry.objects.filter(
+        concern=True, correction__isnull=True, review__isnull=True
+    ).values_list("pk", flat=True)
+    assert set(marked) == set(unanswered)
     # A finished intervention's access has ended.
     for work in Intervention.objects.filter(status=InterventionStatus.COMPLETED)[:20]:
         assert (

@@ -182,7 +182,7 @@ class _Tables:
             ProgressEntry,
             ("id", "created_at", "updated_at", "intervention_id", "referral_id",
              "source_agency_id", "occurred_on", "contact_type", "attended", "duration_minutes",
-             "notes", "concern", "made_version", "recorded_by_id"),
+             "notes", "concern", "made_version", "recorded_by_id", "concern_open"),
         )  # fmt: skip
         self.goal_progress = Table(GoalProgress, ("entry_id", "goal_id", "rating"))
         self.concern_reviews = Table(
@@ -427,7 +427,8 @@ def _deliver(build, tables: _Tables, work: _Work) -> None:
         notes = CONCERN_NOTES if concern else rng.choice(NOTES) if attended else MISSED
         entry = build.ids.new()
         work.version += 1
-        tables.entries.add(
+        # The row is added once it is known whether the concern was considered (open).
+        row = (
             entry, moment, moment, work.id, referral.id, work.agency.id, occurred_on,
             rng.choice(ContactType.values), attended,
             rng.randint(30, 90) if attended else None, notes, concern, work.version,
@@ -452,7 +453,10 @@ def _deliver(build, tables: _Tables, work: _Work) -> None:
              "concern": concern, "goals": rated},
         )  # fmt: skip
         reviewed = build.after(moment, 1, 14)
-        if concern and reviewed < build.now - datetime.timedelta(days=1):
+        considered = concern and reviewed < build.now - datetime.timedelta(days=1)
+        # No entry here is corrected, so a concern is open until the panel considers it.
+        tables.entries.add(*row, concern and not considered)
+        if considered:
             tables.concern_reviews.add(
                 build.ids.new(), reviewed, reviewed, work.id, referral.id, case.panel.id, entry,
                 CONCERN_REVIEW_NOTE, case.chair,
