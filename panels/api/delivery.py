@@ -37,7 +37,7 @@ from panels.api.delivery_serializers import (
 )
 from panels.models.vocabulary import InterventionStatus
 from panels.rules.delivery import ProgressInput
-from panels.selectors.cases import referrals_of
+from panels.selectors.cases import listed_referrals_of
 from panels.selectors.delivery import (
     AWAITING_ORDER,
     DELIVERING_ORDER,
@@ -153,7 +153,7 @@ class InterventionListApi(APIView):
         shown = referrals_read(
             actor=request.user,
             membership=membership,
-            referrals=referrals_of(membership=membership, rows=page).values(),
+            referrals=listed_referrals_of(membership=membership, rows=page).values(),
             via="api_interventions",
             displayed=LIST_CATEGORIES,
         )

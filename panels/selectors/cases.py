@@ -112,10 +112,14 @@ def panel_cases_for_user(*, membership: Membership | None) -> QuerySet[PanelCase
     """Open cases before the member's own panel (chair and coordinators), oldest stage first."""
     if not handles_case_content(membership) or membership.role not in PANEL_ROLES:
         return PanelCase.objects.none()
+    # The panel by its id, found first (an agency runs one panel): with the panel a join,
+    # PostgreSQL cannot walk the panel's index of open cases in order, and joined, sorted and
+    # read every open case of the panel for a page of them.
+    panel_id = Panel.objects.filter(agency_id=membership.agency_id).values("pk")[:1]
     return (
         _panel_cases()
         .filter(
-            panel__agency_id=membership.agency_id,
+            panel_id=Subquery(panel_id),
             referral__responsible_agency_id=membership.agency_id,
         )
         .exclude(stage__in=CLOSED_STAGES)
@@ -225,6 +229,40 @@ def referrals_of(*, membership: Membership, rows: Iterable) -> dict[uuid.UUID, R
         return {}
     referrals = referral_list_for_user(membership=membership).filter(pk__in=ids)
     return {referral.pk: referral for referral in referrals}
+
+
+def listed_referrals_of(
+    *, membership: Membership, rows: Iterable, with_subject: bool = False
+) -> dict[uuid.UUID, Referral]:
+    """As `referrals_of`, for an API list that shows of each case at most who the person
+    is: each referral with its owning agency and the member's live grants on it (what
+    `referrals_read` decides and records what is shown by), and the person only
+    `with_subject`; none of the rest of the case a page would never show."""
+    ids = {row.referral_id for row in rows}
+    if not ids:
+        return {}
+    referrals = (
+        referral_list_for_user(membership=membership)
+        .filter(pk__in=ids)
+        .order_by()
+        .select_related(None)
+    )
+    if with_subject:
+        referrals = referrals.select_related("subject").only("owning_agency", "subject")
+    else:
+        referrals = referrals.only("owning_agency")
+    return {referral.pk: referral for referral in referrals}
+
+
+def panel_case_rows_for_user(*, membership: Membership | None) -> QuerySet[PanelCase]:
+    """`panel_cases_for_user` with what the API's list shows of each case: its stage, review
+    date and the referral's reference (the person comes from `listed_referrals_of`)."""
+    return (
+        panel_cases_for_user(membership=membership)
+        .select_related(None)
+        .select_related("referral")
+        .only("stage", "stage_changed_at", "next_review_on", "referral__reference")
+    )
 
 
 def case_stage_moves(case: VisiblePanelCase) -> list[StageMove]:

@@ -81,23 +81,56 @@ class InterventionScope(Func):
         return f"(%s || lower({text}))", [INTERVENTION_SCOPE_PREFIX, *params * len(pieces)]
 
 
+# What a list shows of each intervention, its case and its practitioner: the lists read a
+# page of rows, so every column they do not show (the referral's narrative, the person's
+# details beyond their name, the practitioner's password) is left in the database.
+LISTED_FIELDS = (
+    "created_at",
+    "updated_at",
+    "panel_case",
+    "source_agency",
+    "type",
+    "start_on",
+    "planned_sessions",
+    "contact_every_days",
+    "status",
+    "last_contact_on",
+    "next_contact_due_on",
+    "version",
+    "referral__reference",
+    "referral__owning_agency",
+    "referral__subject__given_names",
+    "referral__subject__family_name",
+    "practitioner__username",
+    "practitioner__first_name",
+    "practitioner__last_name",
+)
+
+
 def interventions_delivered_by(*, membership: Membership | None) -> QuerySet[Intervention]:
     """Interventions assigned to the member's agency that it may still see: a live decision
     gave it the intervention's scope, or the panel's support information for the whole
     case. Nothing for roles that do not deliver support.
 
-    Both are asked of the grants on each intervention's own case, so a page of a list reads
-    the grants of the rows it shows (from the index that leads with the agency's group),
-    not every grant the agency holds."""
+    Both are asked of the grants on each intervention's own case, by the index that leads
+    with the agency's group, row by row as a list walks its own index in order: a page
+    reads the grants of the rows it passes, not every grant the agency holds."""
     if not delivers(membership):
         return Intervention.objects.none()
-    grants = _support_grants(membership).filter(content_object_id=OuterRef("referral_id"))
-    own_scope = grants.filter(scope=InterventionScope(OuterRef("pk")))
-    whole_case = grants.filter(scope=WHOLE_CASE, source_agency_id=OuterRef("source_agency_id"))
+    shared = _support_grants(membership).filter(
+        Q(scope=InterventionScope(OuterRef("pk")))
+        | Q(scope=WHOLE_CASE, source_agency_id=OuterRef("source_agency_id")),
+        content_object_id=OuterRef("referral_id"),
+    )
+    # Asked as "the first such grant is not null", not EXISTS: PostgreSQL plans an EXISTS
+    # as a join or a hash that reads every support grant of the agency's group before the
+    # first row, or (misjudging how many rows pass) joins and sorts the whole list.
     return (
         Intervention.objects.filter(delivering_agency_id=membership.agency_id)
-        .filter(Exists(own_scope) | Exists(whole_case))
+        .alias(shared_by=Subquery(shared.values("pk")[:1]))
+        .filter(shared_by__isnull=False)
         .select_related("referral", "referral__subject", "practitioner")
+        .only(*LISTED_FIELDS)
     )
 
 
