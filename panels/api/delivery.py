@@ -124,10 +124,14 @@ class InterventionListApi(APIView):
         query = InterventionListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         mine = query.validated_data["mine"]
+        # Built once for the lists and the page's read of its rows.
+        delivered = interventions_delivered_by(membership=membership)
         if query.validated_data["status"] == FINISHED:
             parts = [
                 Part(
-                    in_delivery(membership=membership, mine=mine, finished=True),
+                    in_delivery(
+                        membership=membership, mine=mine, finished=True, delivered=delivered
+                    ),
                     FINISHED_ORDER,
                     frozenset(FINISHED_STATUSES),
                 )
@@ -135,20 +139,18 @@ class InterventionListApi(APIView):
         else:
             parts = [
                 Part(
-                    awaiting_answer(membership=membership, mine=mine),
+                    awaiting_answer(membership=membership, mine=mine, delivered=delivered),
                     AWAITING_ORDER,
                     frozenset({InterventionStatus.PLANNED}),
                 ),
                 Part(
-                    in_delivery(membership=membership, mine=mine),
+                    in_delivery(membership=membership, mine=mine, delivered=delivered),
                     DELIVERING_ORDER,
                     frozenset(DELIVERING_STATUSES),
                 ),
             ]
         paginator = self.pagination_class()
-        page = paginator.paginate_parts(
-            parts, request, scoped=interventions_delivered_by(membership=membership)
-        )
+        page = paginator.paginate_parts(parts, request, scoped=delivered)
         prefetch_related_objects(page, "goals")
         shown = referrals_read(
             actor=request.user,

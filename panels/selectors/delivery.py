@@ -196,20 +196,31 @@ DELIVERING_ORDER = Ordering(fields=("next_contact_due_on", "id"), descending=Fal
 FINISHED_ORDER = Ordering(fields=("updated_at", "id"), descending=True)
 
 
-def awaiting_answer(*, membership: Membership | None, mine: bool = False):
-    """Assignments the agency has not yet accepted or declined, oldest first."""
-    rows = interventions_delivered_by(membership=membership).filter(
-        status=InterventionStatus.PLANNED
-    )
+def awaiting_answer(
+    *, membership: Membership | None, mine: bool = False, delivered: QuerySet | None = None
+):
+    """Assignments the agency has not yet accepted or declined, oldest first. `delivered`
+    is `interventions_delivered_by` for the member where the caller built it already (a
+    page of two lists builds it once)."""
+    if delivered is None:
+        delivered = interventions_delivered_by(membership=membership)
+    rows = delivered.filter(status=InterventionStatus.PLANNED)
     if mine:
         rows = rows.filter(Q(practitioner_id=membership.user_id) | Q(practitioner__isnull=True))
     return rows.order_by(*AWAITING_ORDER.order_by())
 
 
-def in_delivery(*, membership: Membership | None, mine: bool = False, finished: bool = False):
+def in_delivery(
+    *,
+    membership: Membership | None,
+    mine: bool = False,
+    finished: bool = False,
+    delivered: QuerySet | None = None,
+):
     """Interventions the agency is delivering, the next session due (or overdue) first; or,
-    with `finished`, those completed or withdrawn, most recent first."""
-    rows = interventions_delivered_by(membership=membership)
+    with `finished`, those completed or withdrawn, most recent first. `delivered` as for
+    `awaiting_answer`."""
+    rows = interventions_delivered_by(membership=membership) if delivered is None else delivered
     if mine:
         rows = rows.filter(practitioner_id=membership.user_id)
     if finished:
