@@ -8,7 +8,6 @@ intervention: the second is a 409 that says what the first recorded.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -30,6 +29,7 @@ from panels.api.delivery_serializers import (
     InterventionRowOutput,
     InterventionShown,
     InterventionSummaryOutput,
+    ListedIntervention,
     ProgressEntryInput,
     ProgressRecordedOutput,
     StatusMovedOutput,
@@ -51,6 +51,7 @@ from panels.selectors.delivery import (
     delivery_rows,
     entry_get,
     entry_get_for_user,
+    goal_rows_of,
     in_delivery,
     intervention_get_for_user,
     intervention_summaries,
@@ -151,7 +152,6 @@ class InterventionListApi(APIView):
             ]
         paginator = self.pagination_class()
         page = paginator.paginate_parts(parts, request, scoped=delivered)
-        prefetch_related_objects(page, "goals")
         shown = referrals_read(
             actor=request.user,
             membership=membership,
@@ -161,9 +161,19 @@ class InterventionListApi(APIView):
         )
         # What the agency holds of each case, from the grants read with the cases.
         held = {case.referral.pk: case.grants for case in shown}
-        rows = delivery_rows(
-            membership=membership, interventions=page, today=timezone.localdate(), held=held
-        )
+        goals = goal_rows_of(page)
+        rows = [
+            ListedIntervention(
+                intervention=row.intervention,
+                subject=row.subject,
+                days_since_contact=row.days_since_contact,
+                overdue=row.overdue,
+                goals=goals[row.intervention.pk],
+            )
+            for row in delivery_rows(
+                membership=membership, interventions=page, today=timezone.localdate(), held=held
+            )
+        ]
         return paginator.get_paginated_response(InterventionRowOutput(rows, many=True).data)
 
 

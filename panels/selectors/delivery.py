@@ -10,6 +10,7 @@ made when it accepted, and nobody else without a decision of their own.
 
 import datetime
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -185,6 +186,20 @@ def delivery_rows(
         )
         for intervention in interventions
     ]
+
+
+def goal_rows_of(interventions: list[Intervention]) -> dict[uuid.UUID, list[dict]]:
+    """Each intervention's goals in order as the plain rows a list shows (`id`,
+    `description`, `position`), in one query."""
+    goals: dict[uuid.UUID, list[dict]] = defaultdict(list)
+    rows = (
+        InterventionGoal.objects.filter(intervention_id__in=[i.pk for i in interventions])
+        .order_by("intervention", "position")
+        .values_list("intervention_id", "id", "description", "position")
+    )
+    for intervention_id, pk, description, position in rows:
+        goals[intervention_id].append({"id": pk, "description": description, "position": position})
+    return goals
 
 
 # The orders of the agency's lists, each served by an index of its own (the migration
