@@ -94,12 +94,14 @@ class _Days:
 
     def __init__(self):
         self._texts: dict[datetime.date, str] = {}
+        # Looked up once a page: each lookup reads the request's thread-local state.
+        self._zone = timezone.get_current_timezone()
 
     def __call__(self, value: datetime.date | datetime.datetime | None) -> str:
         if value is None:
             return ""
         if isinstance(value, datetime.datetime):
-            value = timezone.template_localtime(value).date()
+            value = timezone.localtime(value, self._zone).date()
         if value not in self._texts:
             self._texts[value] = formats.date_format(value, DAY_FORMAT)
         return self._texts[value]
