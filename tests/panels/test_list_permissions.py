@@ -79,7 +79,7 @@ def _share_whole_case_support(people, work) -> None:
             data=panel_share(
                 (Category.SUPPORT,),
                 purpose="The plan, for the provider's review of its mentoring",
-                justification="The provider delivers part of the plan and reviews it with the panel.",
+                justification="The provider delivers the plan and reviews it with the panel.",
                 consent_reason="Shared with the person's consent to the plan.",
             ),
         )

@@ -69,7 +69,7 @@ def correction_of(entry: ProgressEntry) -> ProgressEntry | None:
 
 
 @dataclass(frozen=True)
-class ListedIntervention:
+class ListRow:
     """One row of the practitioner's list with the text of each cell, worked out here once
     a row (and each date and label once a page): a page of a hundred rows otherwise spends
     most of its time in template lookups, filters and a link reversed per row."""
@@ -122,7 +122,7 @@ def _last_contact(days: int | None) -> str:
     return f"{days} day{'' if days == 1 else 's'} ago"
 
 
-def listed_interventions(rows: list[DeliveryRow]) -> list[ListedIntervention]:
+def listed_interventions(rows: list[DeliveryRow]) -> list[ListRow]:
     """The practitioner's list as its table shows it."""
     day = _Days()
     link = reverse("panels:intervention", kwargs={"intervention_id": _STAND_IN})
@@ -133,7 +133,7 @@ def listed_interventions(rows: list[DeliveryRow]) -> list[ListedIntervention]:
         subject = row.subject
         practitioner = intervention.practitioner
         listed.append(
-            ListedIntervention(
+            ListRow(
                 url=f"{before}{intervention.pk}{after}",
                 type=TYPE_LABELS.get(intervention.type, intervention.type),
                 status=STATUS_LABELS.get(intervention.status, intervention.status),
