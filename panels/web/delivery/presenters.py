@@ -11,7 +11,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.urls import reverse
 from django.utils import formats, timezone
 
-from panels.models import ConcernReview, ProgressEntry
+from panels.models import ConcernReview, Intervention, ProgressEntry
 from panels.models.vocabulary import InterventionStatus, InterventionType
 from panels.selectors.delivery import DeliveryRow
 
@@ -74,6 +74,7 @@ class ListRow:
     a row (and each date and label once a page): a page of a hundred rows otherwise spends
     most of its time in template lookups, filters and a link reversed per row."""
 
+    intervention: Intervention
     url: str
     type: str  # the label of its type and of its status
     status: str
@@ -134,6 +135,7 @@ def listed_interventions(rows: list[DeliveryRow]) -> list[ListRow]:
         practitioner = intervention.practitioner
         listed.append(
             ListRow(
+                intervention=intervention,
                 url=f"{before}{intervention.pk}{after}",
                 type=TYPE_LABELS.get(intervention.type, intervention.type),
                 status=STATUS_LABELS.get(intervention.status, intervention.status),
