@@ -34,10 +34,10 @@ from panels.selectors.cases import (
     case_requests,
     case_stage_moves,
     channel_inbox,
+    listed_referrals_of,
     panel_case_get_for_user,
-    panel_cases_for_user,
+    panel_case_rows_for_user,
     panel_for_member,
-    referrals_of,
     request_get_for_addressee,
     requests_addressed_to_agency,
 )
@@ -141,9 +141,9 @@ class PanelCaseListApi(APIView):
             raise AccessDenied(NO_INBOX)
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(
-            panel_cases_for_user(membership=membership), request, self
+            panel_case_rows_for_user(membership=membership), request, self
         )
-        referrals = referrals_of(membership=membership, rows=page)
+        referrals = listed_referrals_of(membership=membership, rows=page, with_subject=True)
         shown = {
             case.referral.pk: case
             for case in referrals_read(

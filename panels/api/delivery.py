@@ -8,7 +8,6 @@ intervention: the second is a 409 that says what the first recorded.
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
@@ -30,6 +29,7 @@ from panels.api.delivery_serializers import (
     InterventionRowOutput,
     InterventionShown,
     InterventionSummaryOutput,
+    ListedIntervention,
     ProgressEntryInput,
     ProgressRecordedOutput,
     StatusMovedOutput,
@@ -37,7 +37,7 @@ from panels.api.delivery_serializers import (
 )
 from panels.models.vocabulary import InterventionStatus
 from panels.rules.delivery import ProgressInput
-from panels.selectors.cases import referrals_of
+from panels.selectors.cases import listed_referrals_of
 from panels.selectors.delivery import (
     AWAITING_ORDER,
     DELIVERING_ORDER,
@@ -51,6 +51,7 @@ from panels.selectors.delivery import (
     delivery_rows,
     entry_get,
     entry_get_for_user,
+    goal_rows_of,
     in_delivery,
     intervention_get_for_user,
     intervention_summaries,
@@ -124,10 +125,14 @@ class InterventionListApi(APIView):
         query = InterventionListQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
         mine = query.validated_data["mine"]
+        # Built once for the lists and the page's read of its rows.
+        delivered = interventions_delivered_by(membership=membership)
         if query.validated_data["status"] == FINISHED:
             parts = [
                 Part(
-                    in_delivery(membership=membership, mine=mine, finished=True),
+                    in_delivery(
+                        membership=membership, mine=mine, finished=True, delivered=delivered
+                    ),
                     FINISHED_ORDER,
                     frozenset(FINISHED_STATUSES),
                 )
@@ -135,33 +140,40 @@ class InterventionListApi(APIView):
         else:
             parts = [
                 Part(
-                    awaiting_answer(membership=membership, mine=mine),
+                    awaiting_answer(membership=membership, mine=mine, delivered=delivered),
                     AWAITING_ORDER,
                     frozenset({InterventionStatus.PLANNED}),
                 ),
                 Part(
-                    in_delivery(membership=membership, mine=mine),
+                    in_delivery(membership=membership, mine=mine, delivered=delivered),
                     DELIVERING_ORDER,
                     frozenset(DELIVERING_STATUSES),
                 ),
             ]
         paginator = self.pagination_class()
-        page = paginator.paginate_parts(
-            parts, request, scoped=interventions_delivered_by(membership=membership)
-        )
-        prefetch_related_objects(page, "goals")
+        page = paginator.paginate_parts(parts, request, scoped=delivered)
         shown = referrals_read(
             actor=request.user,
             membership=membership,
-            referrals=referrals_of(membership=membership, rows=page).values(),
+            referrals=listed_referrals_of(membership=membership, rows=page).values(),
             via="api_interventions",
             displayed=LIST_CATEGORIES,
         )
         # What the agency holds of each case, from the grants read with the cases.
         held = {case.referral.pk: case.grants for case in shown}
-        rows = delivery_rows(
-            membership=membership, interventions=page, today=timezone.localdate(), held=held
-        )
+        goals = goal_rows_of(page)
+        rows = [
+            ListedIntervention(
+                intervention=row.intervention,
+                subject=row.subject,
+                days_since_contact=row.days_since_contact,
+                overdue=row.overdue,
+                goals=goals[row.intervention.pk],
+            )
+            for row in delivery_rows(
+                membership=membership, interventions=page, today=timezone.localdate(), held=held
+            )
+        ]
         return paginator.get_paginated_response(InterventionRowOutput(rows, many=True).data)
 
 

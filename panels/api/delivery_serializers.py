@@ -68,10 +68,34 @@ class _InterventionFields(serializers.Serializer):
     version = serializers.IntegerField(source="intervention.version")
 
 
+@extend_schema_field(InterventionGoalOutput(many=True))
+class GoalRowsField(serializers.Field):
+    """Goals given as the plain rows a list read (`id`, `description`, `position`, in
+    order), shown as they are: a page of rows builds no goal objects nor a serializer for
+    each row's goals. Output only, like the serializers it is declared on."""
+
+    def to_representation(self, value: list[dict]) -> list[dict]:
+        return value
+
+
+@dataclass(frozen=True)
+class ListedIntervention:
+    """A row of the delivering agency's list (panels.selectors.delivery.DeliveryRow) with its
+    goals as plain rows."""
+
+    intervention: object
+    subject: Subject | None
+    days_since_contact: int | None
+    overdue: bool
+    goals: list[dict]
+
+
 class InterventionRowOutput(_InterventionFields):
     """One intervention in the delivering agency's list: the case's reference, and who the
     person is only if the agency was given their identity."""
 
+    # Each instance is a ListedIntervention.
+    goals = GoalRowsField()
     reference = serializers.CharField(source="intervention.referral.reference")
     person = PersonOutput(
         source="subject", required=False, help_text="Present only where identity is shared."

@@ -7,8 +7,10 @@ shows is decided item by item from its (category, source, scope) and the viewer'
 
 import datetime
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
@@ -45,6 +47,7 @@ from prevent_cases.policy import WHOLE_CASE, handles_case_content, sees_item
 from referrals.models import Referral, Subject
 from referrals.selectors import (
     VisibleReferral,
+    live_grants,
     referral_get_for_user,
     referral_list_for_user,
     visible,
@@ -107,10 +110,14 @@ def panel_cases_for_user(*, membership: Membership | None) -> QuerySet[PanelCase
     """Open cases before the member's own panel (chair and coordinators), oldest stage first."""
     if not handles_case_content(membership) or membership.role not in PANEL_ROLES:
         return PanelCase.objects.none()
+    # The panel by its id, found first (an agency runs one panel): with the panel a join,
+    # PostgreSQL cannot walk the panel's index of open cases in order, and joined, sorted and
+    # read every open case of the panel for a page of them.
+    panel_id = Panel.objects.filter(agency_id=membership.agency_id).values("pk")[:1]
     return (
         _panel_cases()
         .filter(
-            panel__agency_id=membership.agency_id,
+            panel_id=Subquery(panel_id),
             referral__responsible_agency_id=membership.agency_id,
         )
         .exclude(stage__in=CLOSED_STAGES)
@@ -220,6 +227,63 @@ def referrals_of(*, membership: Membership, rows: Iterable) -> dict[uuid.UUID, R
         return {}
     referrals = referral_list_for_user(membership=membership).filter(pk__in=ids)
     return {referral.pk: referral for referral in referrals}
+
+
+class _HeldGrant(NamedTuple):
+    """What `referrals.selectors.visible` reads of each live grant on a referral."""
+
+    permission_id: int
+    source_agency_id: uuid.UUID
+    scope: str
+
+
+def listed_referrals_of(
+    *, membership: Membership, rows: Iterable, with_subject: bool = False
+) -> dict[uuid.UUID, Referral]:
+    """As `referrals_of`, for an API list that shows of each case at most who the person
+    is: each referral with its owning agency and the member's live grants on it (what
+    `referrals_read` decides and records what is shown by), and the person only
+    `with_subject`; none of the rest of the case a page would never show.
+
+    The grants are read as tuples in one query and put where the scoped list prefetches
+    its grant rows (`live_grants_for_viewer`): a page holds several grants a case."""
+    ids = {row.referral_id for row in rows}
+    if not ids:
+        return {}
+    referrals = (
+        referral_list_for_user(membership=membership)
+        .filter(pk__in=ids)
+        .order_by()
+        .select_related(None)
+        .prefetch_related(None)
+    )
+    if with_subject:
+        referrals = referrals.select_related("subject").only("owning_agency", "subject")
+    else:
+        referrals = referrals.only("owning_agency")
+    held: dict[uuid.UUID, list[_HeldGrant]] = defaultdict(list)
+    for referral_id, *grant in (
+        live_grants()
+        .filter(group_id=membership.agency.group_id, content_object_id__in=ids)
+        .values_list("content_object_id", "permission_id", "source_agency_id", "scope")
+    ):
+        held[referral_id].append(_HeldGrant(*grant))
+    listed = {}
+    for referral in referrals:
+        referral.live_grants_for_viewer = held[referral.pk]
+        listed[referral.pk] = referral
+    return listed
+
+
+def panel_case_rows_for_user(*, membership: Membership | None) -> QuerySet[PanelCase]:
+    """`panel_cases_for_user` with what the API's list shows of each case: its stage, review
+    date and the referral's reference (the person comes from `listed_referrals_of`)."""
+    return (
+        panel_cases_for_user(membership=membership)
+        .select_related(None)
+        .select_related("referral")
+        .only("stage", "stage_changed_at", "next_review_on", "referral__reference")
+    )
 
 
 def case_stage_moves(case: VisiblePanelCase) -> list[StageMove]:

@@ -10,6 +10,7 @@ made when it accepted, and nobody else without a decision of their own.
 
 import datetime
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -43,7 +44,7 @@ from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Membership
 from prevent_cases.policy import WHOLE_CASE, Holding, handles_case_content
 from referrals.models import Subject
-from referrals.selectors import holdings_by_referral, live_grants
+from referrals.selectors import live_grants
 from referrals.services.grants import permissions_by_category
 
 OPEN_STATUSES = (InterventionStatus.PLANNED, InterventionStatus.ACTIVE, InterventionStatus.PAUSED)
@@ -81,23 +82,56 @@ class InterventionScope(Func):
         return f"(%s || lower({text}))", [INTERVENTION_SCOPE_PREFIX, *params * len(pieces)]
 
 
+# What a list shows of each intervention, its case and its practitioner: the lists read a
+# page of rows, so every column they do not show (the referral's narrative, the person's
+# details beyond their name, the practitioner's password) is left in the database.
+LISTED_FIELDS = (
+    "created_at",
+    "updated_at",
+    "panel_case",
+    "source_agency",
+    "type",
+    "start_on",
+    "planned_sessions",
+    "contact_every_days",
+    "status",
+    "last_contact_on",
+    "next_contact_due_on",
+    "version",
+    "referral__reference",
+    "referral__owning_agency",
+    "referral__subject__given_names",
+    "referral__subject__family_name",
+    "practitioner__username",
+    "practitioner__first_name",
+    "practitioner__last_name",
+)
+
+
 def interventions_delivered_by(*, membership: Membership | None) -> QuerySet[Intervention]:
     """Interventions assigned to the member's agency that it may still see: a live decision
     gave it the intervention's scope, or the panel's support information for the whole
     case. Nothing for roles that do not deliver support.
 
-    Both are asked of the grants on each intervention's own case, so a page of a list reads
-    the grants of the rows it shows (from the index that leads with the agency's group),
-    not every grant the agency holds."""
+    Both are asked of the grants on each intervention's own case, by the index that leads
+    with the agency's group, row by row as a list walks its own index in order: a page
+    reads the grants of the rows it passes, not every grant the agency holds."""
     if not delivers(membership):
         return Intervention.objects.none()
-    grants = _support_grants(membership).filter(content_object_id=OuterRef("referral_id"))
-    own_scope = grants.filter(scope=InterventionScope(OuterRef("pk")))
-    whole_case = grants.filter(scope=WHOLE_CASE, source_agency_id=OuterRef("source_agency_id"))
+    shared = _support_grants(membership).filter(
+        Q(scope=InterventionScope(OuterRef("pk")))
+        | Q(scope=WHOLE_CASE, source_agency_id=OuterRef("source_agency_id")),
+        content_object_id=OuterRef("referral_id"),
+    )
+    # Asked as "the first such grant is not null", not EXISTS: PostgreSQL plans an EXISTS
+    # as a join or a hash that reads every support grant of the agency's group before the
+    # first row, or (misjudging how many rows pass) joins and sorts the whole list.
     return (
         Intervention.objects.filter(delivering_agency_id=membership.agency_id)
-        .filter(Exists(own_scope) | Exists(whole_case))
+        .alias(shared_by=Subquery(shared.values("pk")[:1]))
+        .filter(shared_by__isnull=False)
         .select_related("referral", "referral__subject", "practitioner")
+        .only(*LISTED_FIELDS)
     )
 
 
@@ -119,6 +153,25 @@ def _subject(referral, holdings: frozenset[Holding]) -> Subject | None:
     return referral.subject
 
 
+def _identities_held(
+    membership: Membership, referral_ids: set[uuid.UUID]
+) -> dict[uuid.UUID, frozenset[Holding]]:
+    """The agency's live grants of who the person is on each referral, as holdings."""
+    held: dict[uuid.UUID, set[Holding]] = defaultdict(set)
+    for referral_id, source_id in (
+        live_grants()
+        .filter(
+            group_id=membership.agency.group_id,
+            permission_id=permissions_by_category()[Category.IDENTITY],
+            scope=WHOLE_CASE,
+            content_object_id__in=referral_ids,
+        )
+        .values_list("content_object_id", "source_agency_id")
+    ):
+        held[referral_id].add((Category.IDENTITY, source_id, WHOLE_CASE))
+    return {referral_id: frozenset(holdings) for referral_id, holdings in held.items()}
+
+
 def delivery_rows(
     *,
     membership: Membership,
@@ -128,11 +181,10 @@ def delivery_rows(
 ) -> list[DeliveryRow]:
     """The practitioner's view of each intervention: who (if shared) and how long since
     the person was last seen. `held` is what the agency holds of each referral, where the
-    caller has read it already; otherwise it is read here, in one query."""
+    caller has read it already; otherwise the identity grants it holds are read here, in
+    one query (the rest of what it holds decides nothing here)."""
     if held is None:
-        held = holdings_by_referral(
-            agency=membership.agency, referral_ids={i.referral_id for i in interventions}
-        )
+        held = _identities_held(membership, {i.referral_id for i in interventions})
     return [
         DeliveryRow(
             intervention=intervention,
@@ -154,6 +206,20 @@ def delivery_rows(
     ]
 
 
+def goal_rows_of(interventions: list[Intervention]) -> dict[uuid.UUID, list[dict]]:
+    """Each intervention's goals in order as the plain rows a list shows (`id`,
+    `description`, `position`), in one query."""
+    goals: dict[uuid.UUID, list[dict]] = defaultdict(list)
+    rows = (
+        InterventionGoal.objects.filter(intervention_id__in=[i.pk for i in interventions])
+        .order_by("intervention", "position")
+        .values_list("intervention_id", "id", "description", "position")
+    )
+    for intervention_id, pk, description, position in rows:
+        goals[intervention_id].append({"id": pk, "description": description, "position": position})
+    return goals
+
+
 # The orders of the agency's lists, each served by an index of its own (the migration
 # "indexes_for_panel_and_delivery_lists"): assignments awaiting an answer, oldest first;
 # those being delivered, the next session due first (set when the agency accepts, so never
@@ -163,20 +229,31 @@ DELIVERING_ORDER = Ordering(fields=("next_contact_due_on", "id"), descending=Fal
 FINISHED_ORDER = Ordering(fields=("updated_at", "id"), descending=True)
 
 
-def awaiting_answer(*, membership: Membership | None, mine: bool = False):
-    """Assignments the agency has not yet accepted or declined, oldest first."""
-    rows = interventions_delivered_by(membership=membership).filter(
-        status=InterventionStatus.PLANNED
-    )
+def awaiting_answer(
+    *, membership: Membership | None, mine: bool = False, delivered: QuerySet | None = None
+):
+    """Assignments the agency has not yet accepted or declined, oldest first. `delivered`
+    is `interventions_delivered_by` for the member where the caller built it already (a
+    page of two lists builds it once)."""
+    if delivered is None:
+        delivered = interventions_delivered_by(membership=membership)
+    rows = delivered.filter(status=InterventionStatus.PLANNED)
     if mine:
         rows = rows.filter(Q(practitioner_id=membership.user_id) | Q(practitioner__isnull=True))
     return rows.order_by(*AWAITING_ORDER.order_by())
 
 
-def in_delivery(*, membership: Membership | None, mine: bool = False, finished: bool = False):
+def in_delivery(
+    *,
+    membership: Membership | None,
+    mine: bool = False,
+    finished: bool = False,
+    delivered: QuerySet | None = None,
+):
     """Interventions the agency is delivering, the next session due (or overdue) first; or,
-    with `finished`, those completed or withdrawn, most recent first."""
-    rows = interventions_delivered_by(membership=membership)
+    with `finished`, those completed or withdrawn, most recent first. `delivered` as for
+    `awaiting_answer`."""
+    rows = interventions_delivered_by(membership=membership) if delivered is None else delivered
     if mine:
         rows = rows.filter(practitioner_id=membership.user_id)
     if finished:

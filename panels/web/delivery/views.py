@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -22,15 +23,18 @@ from panels.selectors.delivery import (
     delivery_rows,
     in_delivery,
     intervention_get_for_user,
+    interventions_delivered_by,
     progress_entries,
     status_changes,
 )
 from panels.services.reads import delivery_rows_read, panel_case_view_recorded
-from panels.web.delivery.presenters import entry_threads
+from panels.web.delivery.presenters import entry_threads, listed_interventions
 from panels.web.refusal import refused
 from prevent_cases.web.http_errors import domain_errors_as_http
 
 PAGE_SIZE = 50
+# Who an intervention supports, or that the agency was not told (one template for both pages).
+PERSON = "panels/delivery/person.html"
 FINISHED = "finished"
 NOT_FOR_ROLE = (
     "This page lists the interventions a Channel panel assigned to your agency to deliver. "
@@ -47,13 +51,18 @@ def my_interventions(request: HttpRequest) -> HttpResponse:
         return refused(request, title="My interventions", reason=NOT_FOR_ROLE)
     mine = request.GET.get("mine") == "1"
     finished = request.GET.get("show") == FINISHED
+    delivered = interventions_delivered_by(membership=membership)
     if finished:
         awaiting = []
-        listed, order = in_delivery(membership=membership, mine=mine, finished=True), FINISHED_ORDER
+        listed = in_delivery(membership=membership, mine=mine, finished=True, delivered=delivered)
+        order = FINISHED_ORDER
     else:
         # The oldest assignments first; a longer queue shows once these are answered.
-        awaiting = list(awaiting_answer(membership=membership, mine=mine)[: PAGE_SIZE + 1])
-        listed, order = in_delivery(membership=membership, mine=mine), DELIVERING_ORDER
+        awaiting = list(
+            awaiting_answer(membership=membership, mine=mine, delivered=delivered)[: PAGE_SIZE + 1]
+        )
+        listed = in_delivery(membership=membership, mine=mine, delivered=delivered)
+        order = DELIVERING_ORDER
     # Paged by keyset, "the rows after this one": nothing counts the agency's interventions.
     page = keyset_page(listed, ordering=order, cursor=request.GET.get("cursor"), size=PAGE_SIZE)
     shown_awaiting = awaiting[:PAGE_SIZE]
@@ -67,6 +76,7 @@ def my_interventions(request: HttpRequest) -> HttpResponse:
         ),
         via="page",
     )
+    table = listed_interventions(rows)
     filters = {"mine": "1"} if mine else {}
     if finished:
         filters["show"] = FINISHED
@@ -76,9 +86,10 @@ def my_interventions(request: HttpRequest) -> HttpResponse:
         {
             "mine": mine,
             "finished": finished,
-            "awaiting": rows[: len(shown_awaiting)],
+            "awaiting": table[: len(shown_awaiting)],
             "more_awaiting": len(awaiting) > PAGE_SIZE,
-            "rows": rows[len(shown_awaiting) :],
+            "rows": table[len(shown_awaiting) :],
+            "not_shared": render_to_string(PERSON, {"subject": None}),
             "page": page,
             "query": urlencode(filters),
             "show_query": urlencode({"show": FINISHED} if finished else {}),
