@@ -34,7 +34,6 @@ from panels.selectors.cases import (
     case_requests,
     case_stage_moves,
     channel_inbox,
-    listed_referrals_of,
     panel_case_get_for_user,
     panel_case_rows_for_user,
     panel_for_member,
@@ -54,7 +53,7 @@ from prevent_cases.exceptions import AccessDenied
 from prevent_cases.policy import ORIGINATOR_SHARING_ROLES, handles_case_content
 from prevent_cases.selectors import agency_get
 from referrals.api.serializers import SharingDecisionOutput
-from referrals.selectors import referral_get_for_user
+from referrals.selectors import referral_get_for_user, referrals_named
 from referrals.services.reads import referrals_read
 
 # Lists show who each case is about, where identity is held, and nothing else.
@@ -143,7 +142,11 @@ class PanelCaseListApi(APIView):
         page = paginator.paginate_queryset(
             panel_case_rows_for_user(membership=membership), request, self
         )
-        referrals = listed_referrals_of(membership=membership, rows=page, with_subject=True)
+        referrals = referrals_named(
+            membership=membership,
+            ids={row.referral_id for row in page},
+            fields=("owning_agency", "subject"),
+        )
         shown = {
             case.referral.pk: case
             for case in referrals_read(

@@ -37,7 +37,6 @@ from panels.api.delivery_serializers import (
 )
 from panels.models.vocabulary import InterventionStatus
 from panels.rules.delivery import ProgressInput
-from panels.selectors.cases import listed_referrals_of
 from panels.selectors.delivery import (
     AWAITING_ORDER,
     DELIVERING_ORDER,
@@ -70,6 +69,7 @@ from panels.services.delivery import (
 from panels.services.reads import panel_case_read, panel_case_view_recorded
 from prevent_cases.api.schema import CONFLICT
 from prevent_cases.exceptions import AccessDenied, NotFound
+from referrals.selectors import referrals_named
 from referrals.services.reads import referrals_read
 
 # The list shows who each person is, where identity is held, and nothing else of the case.
@@ -155,7 +155,11 @@ class InterventionListApi(APIView):
         shown = referrals_read(
             actor=request.user,
             membership=membership,
-            referrals=listed_referrals_of(membership=membership, rows=page).values(),
+            referrals=referrals_named(
+                membership=membership,
+                ids={row.referral_id for row in page},
+                fields=("owning_agency",),
+            ).values(),
             via="api_interventions",
             displayed=LIST_CATEGORIES,
         )

@@ -7,15 +7,14 @@ shows is decided item by item from its (category, source, scope) and the viewer'
 
 import datetime
 import uuid
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import NamedTuple
 
 from django.db.models import (
     BooleanField,
     CharField,
     Count,
+    Exists,
     ExpressionWrapper,
     OuterRef,
     Q,
@@ -37,6 +36,7 @@ from panels.models import (
     Meeting,
     Panel,
     PanelCase,
+    PostExitReview,
     StageMove,
 )
 from panels.models.vocabulary import ConsentDecision, RequestStatus, Stage
@@ -47,7 +47,6 @@ from prevent_cases.policy import WHOLE_CASE, handles_case_content, sees_item
 from referrals.models import Referral, Subject
 from referrals.selectors import (
     VisibleReferral,
-    live_grants,
     referral_get_for_user,
     referral_list_for_user,
     visible,
@@ -128,8 +127,16 @@ def panel_cases_for_user(*, membership: Membership | None) -> QuerySet[PanelCase
 def panel_case_get_for_user(
     *, membership: Membership | None, panel_case_id: uuid.UUID
 ) -> VisiblePanelCase:
-    """One panel case as the member may see it; NotFound if it may see nothing of it."""
-    panel_case = _panel_cases().filter(pk=panel_case_id).first()
+    """One panel case as the member may see it; NotFound if it may see nothing of it. The
+    case says whether it has post-exit reviews (`has_post_exit_reviews`), which its page
+    links to, in the same query."""
+    reviews = PostExitReview.objects.filter(panel_case=OuterRef("pk"))
+    panel_case = (
+        _panel_cases()
+        .annotate(has_post_exit_reviews=Exists(reviews))
+        .filter(pk=panel_case_id)
+        .first()
+    )
     if panel_case is None:
         raise NotFound("No panel case with that id.")
     return panel_case_visible(membership=membership, panel_case=panel_case)
@@ -229,55 +236,9 @@ def referrals_of(*, membership: Membership, rows: Iterable) -> dict[uuid.UUID, R
     return {referral.pk: referral for referral in referrals}
 
 
-class _HeldGrant(NamedTuple):
-    """What `referrals.selectors.visible` reads of each live grant on a referral."""
-
-    permission_id: int
-    source_agency_id: uuid.UUID
-    scope: str
-
-
-def listed_referrals_of(
-    *, membership: Membership, rows: Iterable, with_subject: bool = False
-) -> dict[uuid.UUID, Referral]:
-    """As `referrals_of`, for an API list that shows of each case at most who the person
-    is: each referral with its owning agency and the member's live grants on it (what
-    `referrals_read` decides and records what is shown by), and the person only
-    `with_subject`; none of the rest of the case a page would never show.
-
-    The grants are read as tuples in one query and put where the scoped list prefetches
-    its grant rows (`live_grants_for_viewer`): a page holds several grants a case."""
-    ids = {row.referral_id for row in rows}
-    if not ids:
-        return {}
-    referrals = (
-        referral_list_for_user(membership=membership)
-        .filter(pk__in=ids)
-        .order_by()
-        .select_related(None)
-        .prefetch_related(None)
-    )
-    if with_subject:
-        referrals = referrals.select_related("subject").only("owning_agency", "subject")
-    else:
-        referrals = referrals.only("owning_agency")
-    held: dict[uuid.UUID, list[_HeldGrant]] = defaultdict(list)
-    for referral_id, *grant in (
-        live_grants()
-        .filter(group_id=membership.agency.group_id, content_object_id__in=ids)
-        .values_list("content_object_id", "permission_id", "source_agency_id", "scope")
-    ):
-        held[referral_id].append(_HeldGrant(*grant))
-    listed = {}
-    for referral in referrals:
-        referral.live_grants_for_viewer = held[referral.pk]
-        listed[referral.pk] = referral
-    return listed
-
-
 def panel_case_rows_for_user(*, membership: Membership | None) -> QuerySet[PanelCase]:
     """`panel_cases_for_user` with what the API's list shows of each case: its stage, review
-    date and the referral's reference (the person comes from `listed_referrals_of`)."""
+    date and the referral's reference (the person comes from `referrals_named`)."""
     return (
         panel_cases_for_user(membership=membership)
         .select_related(None)

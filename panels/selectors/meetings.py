@@ -594,13 +594,20 @@ def case_agenda_items(panel_case: PanelCase) -> QuerySet[AgendaItem]:
 
 
 def agencies_to_add(panel_case: PanelCase) -> QuerySet[Agency]:
-    """Active agencies that do not sit on the panel for this case yet, its area's first."""
-    sitting = {agency.pk for agency in panel_case.panel.members.all()}
-    sitting |= {agency.pk for agency in panel_case.added_members.all()}
-    sitting.add(panel_case.panel.agency_id)
+    """Active agencies that do not sit on the panel for this case yet, its area's first, in
+    one query: the panel's own agency, its standing members and those added for the case
+    are left out in SQL."""
+    standing = Panel.members.through.objects.filter(
+        panel_id=panel_case.panel_id, agency_id=OuterRef("pk")
+    )
+    added = PanelCase.added_members.through.objects.filter(
+        panelcase_id=panel_case.pk, agency_id=OuterRef("pk")
+    )
     return (
         Agency.objects.filter(is_active=True)
-        .exclude(pk__in=sitting)
+        .exclude(pk=panel_case.panel.agency_id)
+        .exclude(Exists(standing))
+        .exclude(Exists(added))
         .select_related("area")
         .order_by("area__name", "name")
     )

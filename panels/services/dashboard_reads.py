@@ -6,7 +6,6 @@ import uuid
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import Prefetch
 from django.utils import timezone
 
 from audit.vocabulary import Category
@@ -17,9 +16,7 @@ from panels.selectors.dashboard import (
     panel_dashboard_for_user,
 )
 from prevent_cases.models import Membership, User
-from prevent_cases.policy import WHOLE_CASE
-from referrals.selectors import VisibleReferral, live_grants, referral_list_for_user
-from referrals.services.grants import permissions_by_category
+from referrals.selectors import VisibleReferral, referrals_named
 from referrals.services.reads import referrals_read
 
 # The dashboard names the person a case is about, where identity is held, and shows
@@ -132,31 +129,14 @@ def panel_dashboard_read(
         no_contact_days=settings.INTERVENTION_NO_CONTACT_DAYS,
         cursor=cursor,
     )
-    # The cases the page names, each with the viewer's live grants of the person's identity
-    # (the record's, of the whole case): all a name needs, where the other grants would be
-    # several rows a case. Only what the names need is read of each referral.
-    identity = live_grants().filter(
-        group_id=membership.agency.group_id,
-        permission_id=permissions_by_category()[Category.IDENTITY],
-        scope=WHOLE_CASE,
-    )
-    referrals = (
-        referral_list_for_user(membership=membership)
-        .filter(pk__in=dashboard.referral_ids())
-        .select_related(None)
-        .select_related("subject")
-        .only("id", "owning_agency_id", "subject__given_names", "subject__family_name")
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch(
-                "grants",
-                queryset=identity.only(
-                    "id", "content_object_id", "permission_id", "source_agency_id", "scope"
-                ),
-                to_attr="live_grants_for_viewer",
-            )
-        )
-    )
+    # The cases the page names, with only what the names need of each: the person's names
+    # and the viewer's grants of identity.
+    referrals = referrals_named(
+        membership=membership,
+        ids=dashboard.referral_ids(),
+        fields=("owning_agency", "subject__given_names", "subject__family_name"),
+        categories=DASHBOARD_CATEGORIES,
+    ).values()
     shown = {
         case.referral.pk: case
         for case in referrals_read(

@@ -126,7 +126,7 @@ def case_sections(case) -> list[SectionLink]:
                 "panels:plan", "Support plan", "How consent is sought, the support, who gives it."
             )
         )
-    if panel_case.post_exit_reviews.exists() and (runs or case.sees_panel()):
+    if panel_case.has_post_exit_reviews and (runs or case.sees_panel()):
         links.append(
             SectionLink("panels:reviews", "Post-exit reviews", "Reviews 6 and 12 months on.")
         )

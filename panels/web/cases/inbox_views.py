@@ -7,7 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.db.models import Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -31,13 +30,7 @@ from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotA
 from prevent_cases.models import Membership, User
 from prevent_cases.web.http_errors import domain_errors_as_http
 from referrals.models import Referral
-from referrals.selectors import (
-    VisibleReferral,
-    live_grants,
-    referral_get_for_user,
-    referral_list_for_user,
-)
-from referrals.services.grants import permissions_by_category
+from referrals.selectors import VisibleReferral, referral_get_for_user, referrals_named
 from referrals.services.reads import referrals_read
 from referrals.web.presenters import person_name
 
@@ -92,42 +85,21 @@ def _first(rows: list) -> Section:
 
 
 def _named(membership: Membership, rows: list[InboxItem]) -> list[Referral]:
-    """The referrals the rows name, as the member's scoped list returns them, with only what
-    the page shows of each (reference, date, the person's name) and only the member's live
-    grants of what it shows: whether one category shows depends on its own grants alone
-    (prevent_cases.policy.sees_item), so what the page shows and its read records are those
-    all the grants would give, without building every grant a case has."""
-    ids = {row.referral_id for row in rows}
-    if not ids:
-        return []
-    by_category = permissions_by_category()
-    grants = live_grants().filter(
-        group_id=membership.agency.group_id,
-        permission_id__in=[by_category[category] for category in INBOX_CATEGORIES],
-    )
+    """The referrals the rows name, with what the page shows of each (reference, date, the
+    person's name) and the member's live grants of what it shows."""
     return list(
-        referral_list_for_user(membership=membership)
-        .filter(pk__in=ids)
-        .select_related(None)
-        .select_related("subject")
-        .prefetch_related(None)
-        .prefetch_related(
-            Prefetch(
-                "grants",
-                queryset=grants.only(
-                    "id", "content_object_id", "permission_id", "source_agency_id", "scope"
-                ),
-                to_attr="live_grants_for_viewer",
-            )
-        )
-        .only(
-            "id",
-            "reference",
-            "status_changed_at",
-            "owning_agency_id",
-            "subject__given_names",
-            "subject__family_name",
-        )
+        referrals_named(
+            membership=membership,
+            ids={row.referral_id for row in rows},
+            fields=(
+                "reference",
+                "status_changed_at",
+                "owning_agency",
+                "subject__given_names",
+                "subject__family_name",
+            ),
+            categories=INBOX_CATEGORIES,
+        ).values()
     )
 
 
