@@ -72,6 +72,18 @@ def answer(user: User, intervention, event=DeliveryEvent.ACCEPT, reason="", vers
         )
 
 
+def accepted_by_provider(people) -> Intervention:
+    """The mentoring provider's intervention, assigned to its practitioner and accepted."""
+    (work,) = assigned(
+        people["officer"],
+        people["chair"],
+        people["provider_agency"],
+        practitioner=people["provider"],
+    )
+    answer(people["provider"], work)
+    return fresh_intervention(work)
+
+
 def session(**overrides) -> ProgressInput:
     values = {
         "occurred_on": timezone.localdate() - datetime.timedelta(days=2),

@@ -1,9 +1,6 @@
 """Two consent records made at once from the same version of a case leave one: the case's
 version is raised by a conditional update, which PostgreSQL serialises on the row."""
 
-import pytest
-from django.db import connection
-
 from panels.models import Consent
 from panels.models.vocabulary import ConsentDecision
 from prevent_cases.exceptions import ConflictError
@@ -16,16 +13,9 @@ from tests.panels.support_steps import (
     intervention,
     record_plan,
 )
-from tests.support.concurrency import race
+from tests.support.concurrency import CONCURRENT_WRITERS, race
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers on one row are tested on PostgreSQL",
-    ),
-]
+pytestmark = CONCURRENT_WRITERS
 
 TRIALS = 5
 

@@ -16,6 +16,7 @@ from panels.models.vocabulary import DeliveryEvent, InterventionStatus
 from panels.services.cases import IDENTITY_PURPOSE
 from referrals.services.case import referral_decision_revoke
 from tests.panels.delivery_steps import (
+    accepted_by_provider,
     answer,
     assigned,
     fresh_intervention,
@@ -53,15 +54,7 @@ PROGRESS_FIELDS = {"last_contact_on", "next_contact_due_on", "status_changes", "
 
 @pytest.fixture
 def work(people):
-    """The mentoring provider's intervention, assigned to its practitioner and accepted."""
-    (work,) = assigned(
-        people["officer"],
-        people["chair"],
-        people["provider_agency"],
-        practitioner=people["provider"],
-    )
-    answer(people["provider"], work)
-    return fresh_intervention(work)
+    return accepted_by_provider(people)
 
 
 def _post(client, url: str, body: dict | None = None):

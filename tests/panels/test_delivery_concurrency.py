@@ -3,25 +3,15 @@ opened, leave what one of them alone could have left: the intervention's version
 raised by a conditional update, which PostgreSQL serialises on the row, so the second
 writer is refused with nothing of theirs written."""
 
-import pytest
-from django.db import connection
-
 from audit.models import SharingDecision
 from panels.models import InterventionStatusChange, ProgressEntry
 from panels.models.vocabulary import DeliveryEvent, InterventionStatus
 from panels.services.delivery import InterventionChanged, concern_review_record
 from prevent_cases.models import Agency, User
 from tests.panels.delivery_steps import answer, assigned, fresh_intervention, record, session
-from tests.support.concurrency import race
+from tests.support.concurrency import CONCURRENT_WRITERS, race
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers on one row are tested on PostgreSQL",
-    ),
-]
+pytestmark = CONCURRENT_WRITERS
 
 TRIALS = 5
 

@@ -2,9 +2,6 @@
 referral out of the inbox: taking it out of the inbox locks its row, so the second waits
 for the first and then finds its case."""
 
-import pytest
-from django.db import connection
-
 from panels.models import PanelCase
 from panels.selectors.cases import channel_inbox
 from panels.services.cases import panel_case_open
@@ -12,16 +9,9 @@ from prevent_cases.exceptions import ConflictError
 from prevent_cases.models import User
 from referrals.models import Referral
 from tests.factories import progressed_referral
-from tests.support.concurrency import race
+from tests.support.concurrency import CONCURRENT_WRITERS, race
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers on one row are tested on PostgreSQL",
-    ),
-]
+pytestmark = CONCURRENT_WRITERS
 
 TRIALS = 5
 

@@ -15,7 +15,10 @@ from panels.rules.decisions import panel_share
 from referrals.models import Referral, ReferralGrant
 from referrals.services.case import referral_decision_revoke, referral_share
 from referrals.services.grants import permissions_by_category
-from tests.panels.delivery_steps import answer, assigned, fresh_intervention, share_with_health
+from tests.panels.delivery_steps import (
+    accepted_by_provider,
+    share_with_health,
+)
 from tests.panels.factories import open_case
 
 pytestmark = pytest.mark.django_db
@@ -27,15 +30,7 @@ CASES = "/api/panels/cases/"
 
 @pytest.fixture
 def work(people):
-    """The mentoring provider's accepted intervention."""
-    (work,) = assigned(
-        people["officer"],
-        people["chair"],
-        people["provider_agency"],
-        practitioner=people["provider"],
-    )
-    answer(people["provider"], work)
-    return fresh_intervention(work)
+    return accepted_by_provider(people)
 
 
 def _listed(client, work) -> dict[str, bool]:

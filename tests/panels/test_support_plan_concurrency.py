@@ -1,25 +1,15 @@
 """Two support plans written at once from the same version of a case leave one: the
 case's version is raised by a conditional update, which PostgreSQL serialises on the row."""
 
-import pytest
-from django.db import connection
-
 from audit.models import SharingDecision
 from panels.models import SupportPlan
 from prevent_cases.exceptions import ConflictError
 from prevent_cases.models import Agency, User
 from tests.panels.factories import open_case
 from tests.panels.support_steps import adopt_and_assess, fresh, intervention, record_plan
-from tests.support.concurrency import race
+from tests.support.concurrency import CONCURRENT_WRITERS, race
 
-pytestmark = [
-    pytest.mark.postgres_only,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql",
-        reason="concurrent writers on one row are tested on PostgreSQL",
-    ),
-]
+pytestmark = CONCURRENT_WRITERS
 
 TRIALS = 5
 

@@ -4,9 +4,21 @@ connection), released together by a barrier."""
 import threading
 from collections.abc import Callable
 
-from django.db import connections
+import pytest
+from django.db import connection, connections
 
 RACE_TIMEOUT_SECONDS = 120
+
+# The marks of a module of races on one row: real connections, each committing, on
+# PostgreSQL (SQLite serialises every writer, so there is no race to test).
+CONCURRENT_WRITERS = [
+    pytest.mark.postgres_only,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql",
+        reason="concurrent writers on one row are tested on PostgreSQL",
+    ),
+]
 
 
 def race(*operations: Callable[[], object]) -> list[object]:
