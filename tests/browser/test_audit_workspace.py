@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 from audit.services.exports import COLUMNS
 from audit.services.read_events import CaseShown, case_viewed_recorded
 from audit.vocabulary import ConsentStatus, DecisionAction, LegalBasis
+from audit.web.views import PAGE_SIZE
 from prevent_cases.models import Agency, User
 from referrals.models import Referral
 from referrals.services.grants import CASE_TYPE
@@ -249,7 +250,7 @@ def test_case_views_run_to_a_second_page(page: Page, live_server, referral: Refe
     """More views than fit on a page are reached through the next and previous links."""
     officer = User.objects.select_related("membership").get(username="northby.officer")
     shown = CaseShown(referral.pk, frozenset({"identity"}), frozenset({referral.owning_agency_id}))
-    for number in range(51):  # one more than a page holds
+    for number in range(PAGE_SIZE + 1):  # one more than a page holds
         # Alternating paths, so no view repeats the one before it.
         case_viewed_recorded(
             actor=officer,
