@@ -71,19 +71,30 @@ def _holdings(rows) -> frozenset[Holding]:
     return frozenset((categories[permission], source, scope) for permission, source, scope in rows)
 
 
+def _of_categories(grants: QuerySet[ReferralGrant], categories: Iterable[str] | None):
+    """The grants of these categories only (every grant when None)."""
+    if categories is None:
+        return grants
+    by_category = permissions_by_category()
+    return grants.filter(permission_id__in=[by_category[name] for name in categories])
+
+
 def holdings_by_referral(
-    *, agency: Agency, referral_ids: Iterable[uuid.UUID]
+    *,
+    agency: Agency,
+    referral_ids: Iterable[uuid.UUID],
+    categories: Iterable[str] | None = None,
 ) -> dict[uuid.UUID, frozenset[Holding]]:
-    """What live grants give the agency on each of these referrals, in one query."""
-    categories = category_of_permission()
+    """What live grants (of `categories`, every one by default) give the agency on each of
+    these referrals, in one query."""
+    categories_by_permission = category_of_permission()
     held: dict[uuid.UUID, set[Holding]] = defaultdict(set)
-    for referral_id, permission, source, scope in (
-        _live_grants(agency)
-        .filter(content_object_id__in=list(referral_ids))
-        .values_list("content_object_id", "permission_id", "source_agency_id", "scope")
-    ):
-        held[referral_id].add((categories[permission], source, scope))
-    return {referral_id: frozenset(grants) for referral_id, grants in held.items()}
+    grants = _of_categories(_live_grants(agency), categories)
+    for referral_id, permission, source, scope in grants.filter(
+        content_object_id__in=list(referral_ids)
+    ).values_list("content_object_id", "permission_id", "source_agency_id", "scope"):
+        held[referral_id].add((categories_by_permission[permission], source, scope))
+    return {referral_id: frozenset(rows) for referral_id, rows in held.items()}
 
 
 def holdings(*, agency: Agency, referral: Referral) -> frozenset[Holding]:
@@ -242,10 +253,9 @@ def referrals_named(
     )
     if any(field.split("__")[0] == "subject" for field in fields):
         referrals = referrals.select_related("subject")
-    grants = _live_grants(membership.agency).filter(content_object_id__in=ids)
-    if categories is not None:
-        by_category = permissions_by_category()
-        grants = grants.filter(permission_id__in=[by_category[name] for name in categories])
+    grants = _of_categories(_live_grants(membership.agency), categories).filter(
+        content_object_id__in=ids
+    )
     held: dict[uuid.UUID, list[HeldGrant]] = defaultdict(list)
     for referral_id, *grant in grants.values_list(
         "content_object_id", "permission_id", "source_agency_id", "scope"

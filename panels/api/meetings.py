@@ -25,7 +25,9 @@ from panels.rules.quorum import runs_meeting
 from panels.selectors.meetings import (
     action_get_for_user,
     actions_for_agency,
+    area_forces,
     attendance_of,
+    decision_problems,
     item_for_update,
     meeting_get_for_user,
     meetings_for_user,
@@ -52,6 +54,16 @@ def _detail(request: Request, meeting) -> dict:
     agenda = meeting_agenda_read(
         actor=request.user, membership=request.membership, meeting=meeting, via="api"
     )
+    items = [case.item for case in agenda.cases]
+    problems = (
+        decision_problems(
+            items,
+            attendance=agenda.attendance,
+            forces=area_forces(item.referral.area_id for item in items),
+        )
+        if agenda.runs_meeting
+        else {}
+    )
     agenda_rows = []
     for case in agenda.cases:
         paper = paper_case(case)
@@ -63,7 +75,7 @@ def _detail(request: Request, meeting) -> dict:
                 "sections": paper.sections,
                 "decided": bool(decision_rows(case)),
                 "actions": open_actions(case),
-                "problem": agenda.problems.get(case.item.pk, ""),
+                "problem": problems.get(case.item.pk, ""),
             }
         )
     return {
@@ -73,7 +85,7 @@ def _detail(request: Request, meeting) -> dict:
         "location": meeting.location,
         "papers_confirmed_at": meeting.papers_confirmed_at,
         "closed_at": meeting.closed_at,
-        "attendance": attendance_of(meeting),
+        "attendance": agenda.attendance,
         "agenda": agenda_rows,
     }
 

@@ -44,7 +44,7 @@ from prevent_cases.exceptions import NotFound
 from prevent_cases.models import Membership
 from prevent_cases.policy import WHOLE_CASE, Holding, handles_case_content
 from referrals.models import Subject
-from referrals.selectors import live_grants
+from referrals.selectors import holdings_by_referral, live_grants
 from referrals.services.grants import permissions_by_category
 
 OPEN_STATUSES = (InterventionStatus.PLANNED, InterventionStatus.ACTIVE, InterventionStatus.PAUSED)
@@ -153,25 +153,6 @@ def _subject(referral, holdings: frozenset[Holding]) -> Subject | None:
     return referral.subject
 
 
-def _identities_held(
-    membership: Membership, referral_ids: set[uuid.UUID]
-) -> dict[uuid.UUID, frozenset[Holding]]:
-    """The agency's live grants of who the person is on each referral, as holdings."""
-    held: dict[uuid.UUID, set[Holding]] = defaultdict(set)
-    for referral_id, source_id in (
-        live_grants()
-        .filter(
-            group_id=membership.agency.group_id,
-            permission_id=permissions_by_category()[Category.IDENTITY],
-            scope=WHOLE_CASE,
-            content_object_id__in=referral_ids,
-        )
-        .values_list("content_object_id", "source_agency_id")
-    ):
-        held[referral_id].add((Category.IDENTITY, source_id, WHOLE_CASE))
-    return {referral_id: frozenset(holdings) for referral_id, holdings in held.items()}
-
-
 def delivery_rows(
     *,
     membership: Membership,
@@ -184,7 +165,11 @@ def delivery_rows(
     caller has read it already; otherwise the identity grants it holds are read here, in
     one query (the rest of what it holds decides nothing here)."""
     if held is None:
-        held = _identities_held(membership, {i.referral_id for i in interventions})
+        held = holdings_by_referral(
+            agency=membership.agency,
+            referral_ids={i.referral_id for i in interventions},
+            categories=[Category.IDENTITY],
+        )
     return [
         DeliveryRow(
             intervention=intervention,

@@ -346,8 +346,6 @@ class Agenda:
     cases: list[AgendaCase]
     runs_meeting: bool
     papers_open: bool
-    # Per agenda item id: why the panel may not decide on it now, or "".
-    problems: dict[uuid.UUID, str]
     # Who was recorded at the meeting, by agency name.
     attendance: list[MeetingAttendance]
 
@@ -382,15 +380,14 @@ def meeting_agenda_for_user(
     case (each item minimised by their own grants); members see only the cases shared with
     their agency, and only once the chair has confirmed the papers. `for_agency` narrows
     what is shown to what that agency may also see (papers made for it). `outline` reads
-    only what the meeting page shows (agenda_outline_items), not the papers' content, and
-    leaves `problems` empty: the page asks decision_problems itself, with the forces it
-    reads with the panel's seats, and only while the meeting is open."""
+    only what the meeting page shows (agenda_outline_items), not the papers' content. Why
+    the panel may not decide on a case is decision_problems', for those that ask."""
     runs = runs_meeting(membership, meeting)
     papers_open = runs or meeting.papers_confirmed_at is not None
-    # Read once: the page lists it, and the police presence check below needs it.
+    # Read with the agenda: its readers list it, and the police presence check needs it.
     attendance = attendance_of(meeting)
     if not papers_open:
-        return Agenda(meeting, [], runs, papers_open, {}, attendance)
+        return Agenda(meeting, [], runs, papers_open, attendance)
     items = list(agenda_outline_items(meeting) if outline else agenda_items(meeting))
     referral_ids = [item.referral_id for item in items]
     lenses = [
@@ -405,11 +402,7 @@ def meeting_agenda_for_user(
         )
     cases = [AgendaCase(item, membership, tuple(lenses)) for item in items]
     cases = [case for case in cases if case.sees_anything()]
-    problems: dict[uuid.UUID, str] = {}
-    if runs and not outline:
-        forces = area_forces(item.referral.area_id for item in items)
-        problems = decision_problems(items, attendance=attendance, forces=forces)
-    return Agenda(meeting, cases, runs, papers_open, problems, attendance)
+    return Agenda(meeting, cases, runs, papers_open, attendance)
 
 
 def actions_for_agency(*, membership: Membership | None) -> QuerySet[PanelAction]:

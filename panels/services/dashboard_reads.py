@@ -48,8 +48,11 @@ class DashboardRead:
     """The dashboard's sections as the viewer may see them."""
 
     dashboard: PanelDashboard
-    sections: dict[str, Section]
     shown: dict[uuid.UUID, VisibleReferral]
+
+    @property
+    def sections(self) -> dict[str, Section]:
+        return self.dashboard.sections
 
     def _person_name(self, item: DashboardItem) -> str:
         case = self.shown.get(item.referral_id)
@@ -147,4 +150,4 @@ def panel_dashboard_read(
             displayed=DASHBOARD_CATEGORIES,
         )
     }
-    return DashboardRead(dashboard=dashboard, sections=dashboard.sections, shown=shown)
+    return DashboardRead(dashboard=dashboard, shown=shown)

@@ -3,13 +3,11 @@ cases still gathering information, and cases due at the panel's next meeting."""
 
 import datetime
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -29,6 +27,7 @@ from panels.web.refusal import refused
 from prevent_cases.exceptions import AccessDenied, ConflictError, TransitionNotAllowed
 from prevent_cases.models import Membership, User
 from prevent_cases.web.http_errors import domain_errors_as_http
+from prevent_cases.web.links import IdPath
 from referrals.models import Referral
 from referrals.selectors import VisibleReferral, referral_get_for_user, referrals_named
 from referrals.services.reads import referrals_read
@@ -56,16 +55,6 @@ class CaseRow:
     panel_case: InboxItem
     name: str
     href: str
-
-
-# A row's links differ only by its id: each is reversed once with this stand-in and the
-# row's id put in its place, not reversed again for every row.
-STAND_IN = uuid.UUID(int=0)
-
-
-def _link(name: str, argument: str) -> Callable[[uuid.UUID], str]:
-    pattern = reverse(name, kwargs={argument: STAND_IN})
-    return lambda pk: pattern.replace(str(STAND_IN), str(pk))
 
 
 @dataclass(frozen=True)
@@ -134,9 +123,9 @@ def _inbox_for(*, actor: User, membership: Membership) -> Inbox:
     def name(referral_id: uuid.UUID) -> str:
         return person_name(shown[referral_id]) if referral_id in shown else ""
 
-    referral_href = _link("referrals:detail", "referral_id")
-    accept_href = _link("panels:inbox-accept", "referral_id")
-    case_href = _link("panels:case", "panel_case_id")
+    referral_href = IdPath("referrals:detail", "referral_id")
+    accept_href = IdPath("panels:inbox-accept", "referral_id")
+    case_href = IdPath("panels:case", "panel_case_id")
 
     def case_row(row: InboxItem) -> CaseRow:
         return CaseRow(row, name(row.referral_id), case_href(row.panel_case_id))

@@ -1,25 +1,19 @@
 """The chair's dashboard: a thin adapter over the dashboard read."""
 
-import uuid
-
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from panels.models.vocabulary import Stage
 from panels.services.dashboard_reads import panel_dashboard_read
 from panels.web.refusal import refused
 from prevent_cases.exceptions import AccessDenied
-
-# Any case's id, to reverse a case's page once a request: every row's link is the same path
-# around its own case's id, so the page does not reverse a URL for each of a few hundred rows.
-_ANY_CASE = uuid.UUID(int=0)
+from prevent_cases.web.links import IdPath
 
 
-def _around_case(viewname: str, kwarg: str) -> tuple[str, str]:
-    """The path of a case's page, before and after the case's id."""
-    before, _, after = reverse(viewname, kwargs={kwarg: _ANY_CASE}).partition(str(_ANY_CASE))
-    return before, after
+def _around_id(viewname: str, kwarg: str) -> tuple[str, str]:
+    """What stands before and after a row's case id in its link, for the template."""
+    path = IdPath(viewname, kwarg)
+    return path.before, path.after
 
 
 def dashboard(request: HttpRequest) -> HttpResponse:
@@ -48,7 +42,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             ],
             "open_total": sum(board.stage_counts.values()),
             "page": board.open_cases,
-            "case_path": _around_case("panels:case", "panel_case_id"),
-            "interventions_path": _around_case("panels:case-interventions", "case_id"),
+            "case_path": _around_id("panels:case", "panel_case_id"),
+            "interventions_path": _around_id("panels:case-interventions", "case_id"),
         },
     )

@@ -4,16 +4,15 @@ a reader sees what was said first and what stands now), and the rows of the prac
 list."""
 
 import datetime
-import uuid
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.urls import reverse
 from django.utils import formats, timezone
 
 from panels.models import ConcernReview, Intervention, ProgressEntry
 from panels.models.vocabulary import InterventionStatus, InterventionType
 from panels.selectors.delivery import DeliveryRow
+from prevent_cases.web.links import IdPath
 
 
 @dataclass(frozen=True)
@@ -111,8 +110,6 @@ class _Days:
 DAY_FORMAT = "j M Y"
 TYPE_LABELS = dict(InterventionType.choices)
 STATUS_LABELS = dict(InterventionStatus.choices)
-# The link of an intervention's page with a stand-in id, reversed once a page, not a row.
-_STAND_IN = uuid.UUID(int=0)
 
 
 def _last_contact(days: int | None) -> str:
@@ -126,8 +123,7 @@ def _last_contact(days: int | None) -> str:
 def listed_interventions(rows: list[DeliveryRow]) -> list[ListRow]:
     """The practitioner's list as its table shows it."""
     day = _Days()
-    link = reverse("panels:intervention", kwargs={"intervention_id": _STAND_IN})
-    before, after = link.split(str(_STAND_IN))
+    link = IdPath("panels:intervention", "intervention_id")
     listed = []
     for row in rows:
         intervention = row.intervention
@@ -136,7 +132,7 @@ def listed_interventions(rows: list[DeliveryRow]) -> list[ListRow]:
         listed.append(
             ListRow(
                 intervention=intervention,
-                url=f"{before}{intervention.pk}{after}",
+                url=link(intervention.pk),
                 type=TYPE_LABELS.get(intervention.type, intervention.type),
                 status=STATUS_LABELS.get(intervention.status, intervention.status),
                 person=f"{subject.given_names} {subject.family_name}" if subject else None,
